@@ -1,0 +1,285 @@
+"""Scoring many assessments at once: a pandas DataFrame, a row per assessment.
+
+A column per question, holding the answer as one cell (see ``encode_cell``): an option id;
+option ids joined by ``|`` (multi); a number; ``row=option`` pairs joined by ``;`` (matrix);
+``na``; empty for no answer. Categorical columns are the fast path.
+
+How it stays identical to ``scoring.engine``: each column is factorised, the engine's own
+per-question functions score each *distinct* value once, and only the sums, ratios and level
+comparisons are vectorised, in the same order and with the same float operations as the
+single path.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scoring.engine import (
+    ANSWERED,
+    NA,
+    NOT_APPLICABLE,
+    check_answer,
+    is_empty,
+    question_outcome,
+    value_matches,
+)
+from scoring.model import (
+    CompositeRule,
+    Condition,
+    ConditionGroup,
+    MatrixQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    Question,
+    Questionnaire,
+    ScaleQuestion,
+    TextQuestion,
+)
+
+MAX_LISTED = 50
+
+
+class BulkAnswerError(ValueError):
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+# ---------------------------------------------------------------- cell encoding
+
+
+def encode_cell(q: Question, value: Any) -> Any:
+    """One answer → one hashable cell (str, number or None)."""
+    if is_empty(value):
+        return None
+    if value == NA:
+        return NA
+    if isinstance(q, MultiQuestion) and isinstance(value, (list, tuple)):
+        return "|".join(value)
+    if isinstance(q, MatrixQuestion) and isinstance(value, dict):
+        return ";".join(f"{r}={v}" for r, v in value.items())
+    return value
+
+
+def decode_cell(q: Question, cell: Any) -> Any:
+    """One cell → the answer the engine takes (None when empty)."""
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell is pd.NA:
+        return None
+    if isinstance(cell, str):
+        cell = cell.strip()
+        if cell == "":
+            return None
+        if cell.lower() == NA:
+            return NA
+    if isinstance(cell, (np.integer, np.floating)):
+        cell = cell.item()
+    if isinstance(q, (ScaleQuestion, NumberQuestion)):
+        if isinstance(cell, str):
+            try:
+                cell = float(cell.replace(",", "."))
+            except ValueError:
+                return cell  # reported by check_answer
+        if isinstance(cell, float) and cell.is_integer() and isinstance(q, ScaleQuestion):
+            return int(cell)
+        return cell
+    if isinstance(q, TextQuestion):
+        return str(cell)
+    if isinstance(cell, bool):
+        return "yes" if cell else "no"
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    if isinstance(q, MultiQuestion):
+        if isinstance(cell, (list, tuple)):
+            return list(cell)
+        return [part.strip() for part in str(cell).split("|") if part.strip()]
+    if isinstance(q, MatrixQuestion):
+        if isinstance(cell, dict):
+            return cell
+        pairs = {}
+        for part in str(cell).split(";"):
+            if "=" in part:
+                row, _, opt = part.partition("=")
+                pairs[row.strip()] = opt.strip()
+            elif part.strip():
+                pairs[part.strip()] = ""
+        return pairs
+    return str(cell)
+
+
+def answers_to_frame(questionnaire: Questionnaire, answer_sets: list[dict[str, Any]]) -> pd.DataFrame:
+    """Answer dicts → the bulk DataFrame (a column per question)."""
+    columns = {
+        q.id: [encode_cell(q, a.get(q.id)) for a in answer_sets] for _, q in questionnaire.questions()
+    }
+    return pd.DataFrame(columns, dtype=object)
+
+
+# ---------------------------------------------------------------- scoring
+
+
+@dataclass
+class _Column:
+    codes: np.ndarray  # int, -1 = empty
+    values: list[Any]  # decoded distinct values, in code order
+
+
+def _factorise(q: Question, series: pd.Series | None, n: int) -> _Column:
+    if series is None:
+        return _Column(np.full(n, -1, dtype=np.int64), [])
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        uniques = list(series.cat.categories)
+    else:
+        codes, uniq = pd.factorize(series, use_na_sentinel=True)
+        uniques = list(uniq)
+    return _Column(codes, [decode_cell(q, u) for u in uniques])
+
+
+def _lookup(per_value: list[Any], missing: Any, codes: np.ndarray, dtype) -> np.ndarray:
+    table = np.array(list(per_value) + [missing], dtype=dtype)
+    return table[codes]  # code -1 picks the last entry: the empty answer
+
+
+def score_frame(questionnaire: Questionnaire, frame: pd.DataFrame, *, validate: bool = True) -> pd.DataFrame:
+    """Score every row. Returns per pillar ``{id}_points/_max/_percent/_level/_na`` and
+    ``total``, ``max_total``, ``percent``, ``overall_level``, indexed like ``frame``.
+
+    With ``validate`` (default) a bad cell or a missing required answer raises
+    ``BulkAnswerError`` listing the rows; unknown columns are ignored.
+    """
+    n = len(frame)
+    problems: list[str] = []
+    n_problems = 0
+    columns: dict[str, _Column] = {}
+    visible: dict[str, np.ndarray] = {}
+    exact = questionnaire.rules.pillar_percent == "points"
+    out: dict[str, Any] = {}
+    pillar_pts: list[np.ndarray] = []
+    pillar_max: list[np.ndarray] = []
+    pillar_pct: list[np.ndarray] = []
+    pillar_lvl: list[np.ndarray] = []
+
+    def note(rows: np.ndarray, message: str) -> None:
+        nonlocal n_problems
+        idx = np.flatnonzero(rows)
+        n_problems += len(idx)
+        for i in idx[: max(0, MAX_LISTED - len(problems))]:
+            problems.append(f"row {i + 1}: {message}")
+
+    def mask(cond) -> np.ndarray:
+        if isinstance(cond, ConditionGroup):
+            parts = [mask(c) for c in (cond.all if cond.all is not None else cond.any or ())]
+            if not parts:
+                return np.full(n, cond.all is not None)
+            return np.logical_and.reduce(parts) if cond.all is not None else np.logical_or.reduce(parts)
+        assert isinstance(cond, Condition)
+        col = columns[cond.question]
+        match = _lookup([value_matches(cond, v) for v in col.values], False, col.codes, bool)
+        return match & visible[cond.question]
+
+    for pillar in questionnaire.pillars:
+        pts = np.zeros(n)
+        mx = np.zeros(n)
+        ratio_sum = np.zeros(n)
+        ratio_n = np.zeros(n, dtype=np.int64)
+        na = np.zeros(n, dtype=np.int64)
+        for q in pillar.questions:
+            col = _factorise(q, frame[q.id] if q.id in frame.columns else None, n)
+            columns[q.id] = col
+            vis = mask(q.show_if) if q.show_if is not None else np.ones(n, dtype=bool)
+            visible[q.id] = vis
+            outcomes = []
+            for code, value in enumerate(col.values):
+                if value is not None:
+                    bad = check_answer(q, value)
+                    if bad:
+                        if validate:
+                            note(vis & (col.codes == code), "; ".join(bad))
+                        outcomes.append((NOT_APPLICABLE, 0.0, 0.0))  # only reached without validation
+                        continue
+                outcomes.append(question_outcome(q, value))
+            empty = question_outcome(q, None)
+            if validate and q.required:
+                missing = _lookup([o[0] == "unanswered" for o in outcomes], True, col.codes, bool)
+                note(vis & missing, f"{q.id}: required answer missing")
+            status_na = _lookup([o[0] == NOT_APPLICABLE for o in outcomes], False, col.codes, bool)
+            q_pts = _lookup([o[1] for o in outcomes], empty[1], col.codes, np.float64)
+            q_max = _lookup([o[2] for o in outcomes], empty[2], col.codes, np.float64)
+            counted = vis & ~status_na
+            na += vis & status_na
+            pts += np.where(counted, q_pts, 0.0)
+            mx += np.where(counted, q_max, 0.0)
+            if not exact:
+                has_max = counted & (q_max > 0)
+                ratio = np.divide(q_pts, q_max, out=np.zeros(n), where=q_max > 0)
+                ratio_sum += np.where(has_max, ratio, 0.0)
+                ratio_n += has_max
+        if exact:
+            valid = mx > 0
+            pct = np.divide(pts, mx, out=np.full(n, np.nan), where=valid) * 100
+        else:
+            valid = ratio_n > 0
+            pct = np.divide(ratio_sum, ratio_n, out=np.full(n, np.nan), where=valid) * 100
+        lvl = np.zeros(n, dtype=np.int64)
+        for t in questionnaire.rules.pillar_levels:
+            reached = pts * 100 >= t.min_percent * mx if exact else pct >= t.min_percent
+            lvl = np.where(reached, t.level, lvl)
+        lvl = np.where(valid, lvl, -1)
+        pillar_pts.append(pts)
+        pillar_max.append(mx)
+        pillar_pct.append(pct)
+        pillar_lvl.append(lvl)
+        out[f"{pillar.id}_points"] = pts
+        out[f"{pillar.id}_max"] = mx
+        out[f"{pillar.id}_percent"] = pct
+        out[f"{pillar.id}_level"] = pd.arrays.IntegerArray(np.where(valid, lvl, 0).astype(np.int8), ~valid)
+        out[f"{pillar.id}_na"] = na
+
+    if validate and problems:
+        if n_problems > len(problems):
+            problems.append(f"… and {n_problems - len(problems)} more")
+        raise BulkAnswerError(problems)
+
+    total = np.zeros(n)
+    max_total = np.zeros(n)
+    for pts, mx in zip(pillar_pts, pillar_max):
+        total += pts
+        max_total += mx
+    rule = questionnaire.rules.overall
+    overall = np.zeros(n, dtype=np.int64)
+    if isinstance(rule, CompositeRule):
+        for r in rule.requirements:
+            ok = np.ones(n, dtype=bool)
+            if r.total_above is not None:
+                ok &= total > r.total_above
+            if r.total_percent_above is not None:
+                ok &= total * 100 > r.total_percent_above * max_total
+            at_or_above = np.zeros(n, dtype=np.int64)
+            for lvl in pillar_lvl:
+                at_or_above += lvl >= r.level
+            ok &= at_or_above >= r.min_pillars
+            overall = np.where(ok, np.maximum(overall, r.level), overall)
+        percent = np.divide(total, max_total, out=np.full(n, np.nan), where=max_total > 0) * 100
+    else:
+        num = np.zeros(n)
+        den = np.zeros(n)
+        for pillar, pct in zip(questionnaire.pillars, pillar_pct):
+            ok = ~np.isnan(pct)
+            num += np.where(ok, pillar.weight * np.nan_to_num(pct), 0.0)
+            den += np.where(ok, pillar.weight, 0.0)
+        percent = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
+        for band in rule.bands:
+            overall = np.where(percent >= band.min_percent, band.level, overall)
+    out["total"] = total
+    out["max_total"] = max_total
+    out["percent"] = percent
+    out["overall_level"] = overall.astype(np.int8)
+    return pd.DataFrame(out, index=frame.index)
+
+
+__all__ = ["ANSWERED", "BulkAnswerError", "answers_to_frame", "decode_cell", "encode_cell", "score_frame"]

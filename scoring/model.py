@@ -1,0 +1,244 @@
+"""The questionnaire schema: what a questionnaire YAML file may say.
+
+Pydantic checks the shape of each entry (types, required fields, unknown keys);
+``scoring.loader`` adds the cross-entry checks (references, translations, rules)
+and turns every problem into one line naming the file, the YAML path and the line.
+
+A loaded questionnaire is immutable (frozen models) and carries its content hash.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(RootModel[dict[str, str]]):
+    """Bilingual text: ``{vi: ..., en: ...}``. The loader checks every language is there."""
+
+    model_config = ConfigDict(frozen=True)
+
+    def get(self, lang: str, fallback: str = "vi") -> str:
+        return self.root.get(lang) or self.root.get(fallback) or next(iter(self.root.values()), "")
+
+    def __hash__(self) -> int:  # frozen RootModel over a dict is not hashable by default
+        return hash(tuple(sorted(self.root.items())))
+
+
+# --- conditions ------------------------------------------------------------------
+
+
+class Condition(_Strict):
+    """``{question: q, in: [values]}`` and/or numeric bounds. Never evaluated as code."""
+
+    question: str
+    in_: list[str | int | float | bool] | None = Field(default=None, alias="in")
+    at_least: float | None = None
+    at_most: float | None = None
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class ConditionGroup(_Strict):
+    all: list[Condition] | None = None
+    any: list[Condition] | None = None
+
+
+ShowIf = Union[Condition, ConditionGroup]
+
+
+# --- options and questions --------------------------------------------------------
+
+
+class Option(_Strict):
+    id: str
+    label: Text | None = None  # optional only for yesno (filled in by the loader)
+    points: float = 0
+    advice: Text | None = None  # "how to do better", shown when this answer is below the top
+    gaps: tuple[str, ...] = ()  # capability tags this answer reveals as missing
+    uses: tuple[str, ...] = ()  # capability tags this answer shows the firm already has
+    exclusive: bool = False  # multi only: "none of these" cannot be ticked with others
+
+
+class Row(_Strict):
+    id: str
+    label: Text
+
+
+class Band(_Strict):
+    """A band of a number question: covers ``[from, next band's from)``; the last band includes max."""
+
+    from_: float = Field(alias="from")
+    points: float
+    label: Text | None = None
+    advice: Text | None = None
+    gaps: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class _QuestionBase(_Strict):
+    id: str
+    text: Text
+    help: Text | None = None
+    required: bool = True
+    allow_na: bool = False
+    show_if: ShowIf | None = None
+    advice: Text | None = None  # question-level advice when the answer is below the top
+
+
+class SingleQuestion(_QuestionBase):
+    type: Literal["single"]
+    options: tuple[Option, ...]
+
+
+class YesNoQuestion(_QuestionBase):
+    type: Literal["yesno"]
+    options: tuple[Option, ...] = ()  # ids must be exactly yes and no; labels optional
+
+
+class MultiQuestion(_QuestionBase):
+    type: Literal["multi"]
+    options: tuple[Option, ...]
+    scoring: Literal["sum", "share", "none"] = "sum"
+    cap: float | None = None  # sum: at most this many points
+    max_points: float | None = None  # share: points when every scoring option is ticked
+
+
+class ScaleQuestion(_QuestionBase):
+    type: Literal["scale"]
+    min: int = 0
+    max: int = 5
+    max_points: float | None = None  # default: max - min
+    anchors: dict[int, Text] = Field(default_factory=dict)
+
+
+class MatrixQuestion(_QuestionBase):
+    type: Literal["matrix"]
+    rows: tuple[Row, ...]
+    options: tuple[Option, ...]  # the columns of the scale, with points
+    aggregate: Literal["mean", "sum"] = "mean"
+
+
+class NumberQuestion(_QuestionBase):
+    type: Literal["number"]
+    min: float
+    max: float
+    unit: Text | None = None
+    bands: tuple[Band, ...]
+
+
+class TextQuestion(_QuestionBase):
+    type: Literal["text"]
+    required: bool = False
+    max_length: int = 2000
+
+
+Question = Annotated[
+    Union[
+        SingleQuestion,
+        YesNoQuestion,
+        MultiQuestion,
+        ScaleQuestion,
+        MatrixQuestion,
+        NumberQuestion,
+        TextQuestion,
+    ],
+    Field(discriminator="type"),
+]
+
+
+class Pillar(_Strict):
+    id: str
+    name: Text
+    description: Text | None = None
+    weight: float = Field(default=1.0, ge=0)
+    questions: tuple[Question, ...]
+
+
+class Level(_Strict):
+    level: int = Field(ge=0, le=9)
+    name: Text
+    meaning: Text
+
+
+# --- level rules -------------------------------------------------------------------
+
+
+class LevelThreshold(_Strict):
+    level: int
+    min_percent: float
+
+
+class CompositeRequirement(_Strict):
+    """One row of a DBI-style table: the level holds when the total and the pillar count both do."""
+
+    level: int
+    total_above: float | None = None  # points, strictly greater
+    total_percent_above: float | None = None  # percent of the maximum total, strictly greater
+    min_pillars: int = 0  # pillars at this level or higher
+
+
+class CompositeRule(_Strict):
+    method: Literal["composite"]
+    requirements: tuple[CompositeRequirement, ...]
+
+
+class WeightedMeanRule(_Strict):
+    method: Literal["weighted_mean"]
+    bands: tuple[LevelThreshold, ...]
+
+
+OverallRule = Annotated[Union[CompositeRule, WeightedMeanRule], Field(discriminator="method")]
+
+
+class Rules(_Strict):
+    # "points": pillar percent = points / maximum; "mean_of_questions": each question is
+    # normalised to 0..1 first and the pillar percent is their mean (EU DMAT style).
+    pillar_percent: Literal["points", "mean_of_questions"] = "points"
+    pillar_levels: tuple[LevelThreshold, ...]
+    overall: OverallRule
+
+
+class Questionnaire(_Strict):
+    id: str
+    version: str
+    languages: tuple[str, ...] = ("vi", "en")
+    default_language: str = "vi"
+    title: Text
+    description: Text
+    indicative: bool = False  # a quick check: its level is indicative
+    indicative_note: Text | None = None
+    estimated_minutes: int | None = None
+    levels: tuple[Level, ...]
+    pillars: tuple[Pillar, ...]
+    rules: Rules
+    content_hash: str = ""  # set by the loader: sha256 of the canonical content
+
+    # ---- lookups (computed, cheap) ----
+    def questions(self) -> list[tuple[Pillar, Question]]:
+        return [(p, q) for p in self.pillars for q in p.questions]
+
+    def question(self, qid: str) -> Question:
+        for _, q in self.questions():
+            if q.id == qid:
+                return q
+        raise KeyError(qid)
+
+    def pillar(self, pid: str) -> Pillar:
+        for p in self.pillars:
+            if p.id == pid:
+                return p
+        raise KeyError(pid)
+
+    def level(self, n: int) -> Level:
+        for lv in self.levels:
+            if lv.level == n:
+                return lv
+        raise KeyError(n)

@@ -1,0 +1,99 @@
+"""Shared fixtures: tiny inline questionnaires (a few lines beat a 600-line file)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from scoring.loader import load_questionnaire_text
+
+TINY = """
+id: tiny
+version: "1"
+title: {vi: Thử, en: Tiny}
+description: {vi: Bộ câu hỏi nhỏ, en: A tiny questionnaire}
+levels:
+  - {level: 0, name: {vi: Chưa, en: None}, meaning: {vi: Chưa bắt đầu, en: Not started}}
+  - {level: 1, name: {vi: Một, en: One}, meaning: {vi: Mức một, en: Level one}}
+  - {level: 2, name: {vi: Hai, en: Two}, meaning: {vi: Mức hai, en: Level two}}
+pillars:
+  - id: sales
+    name: {vi: Bán hàng, en: Sales}
+    questions:
+      - id: has_site
+        type: yesno
+        text: {vi: "Có website?", en: "Has a website?"}
+        options:
+          - {id: "yes", points: 4, uses: [ecommerce]}
+          - {id: "no", points: 0, gaps: [ecommerce], advice: {vi: Làm website, en: Build a site}}
+      - id: site_updates
+        type: single
+        text: {vi: "Cập nhật?", en: "Updated how often?"}
+        show_if: {question: has_site, in: ["yes"]}
+        options:
+          - {id: never, label: {vi: Không bao giờ, en: Never}, points: 0, advice: {vi: Cập nhật, en: Update it}}
+          - {id: weekly, label: {vi: Hàng tuần, en: Weekly}, points: 4}
+      - id: channels
+        type: multi
+        scoring: share
+        max_points: 4
+        allow_na: true
+        text: {vi: "Kênh nào?", en: "Which channels?"}
+        options:
+          - {id: zalo, label: {vi: Zalo, en: Zalo}}
+          - {id: fb, label: {vi: Facebook, en: Facebook}}
+          - {id: none, label: {vi: Không, en: None}, exclusive: true}
+  - id: ops
+    name: {vi: Vận hành, en: Operations}
+    weight: 2
+    questions:
+      - id: skill
+        type: scale
+        min: 0
+        max: 4
+        text: {vi: "Kỹ năng?", en: "Skills?"}
+        anchors: {0: {vi: Không, en: None}, 4: {vi: Giỏi, en: Expert}}
+      - id: online_share
+        type: number
+        min: 0
+        max: 100
+        allow_na: true
+        text: {vi: Tỷ lệ online, en: Online share}
+        bands:
+          - {from: 0, points: 0}
+          - {from: 10, points: 2}
+          - {from: 50, points: 4}
+      - id: practices
+        type: matrix
+        aggregate: sum
+        text: {vi: Thực hành, en: Practices}
+        rows:
+          - {id: backup, label: {vi: Sao lưu, en: Backup}}
+          - {id: passwords, label: {vi: Mật khẩu, en: Passwords}}
+        options:
+          - {id: no, label: {vi: Không, en: No}, points: 0}
+          - {id: partly, label: {vi: Một phần, en: Partly}, points: 1}
+          - {id: fully, label: {vi: Đầy đủ, en: Fully}, points: 2}
+      - id: notes
+        type: text
+        text: {vi: Ghi chú, en: Notes}
+rules:
+  pillar_levels:
+    - {level: 1, min_percent: 25}
+    - {level: 2, min_percent: 75}
+  overall:
+    method: composite
+    requirements:
+      - {level: 1, total_above: 4, min_pillars: 1}
+      - {level: 2, total_percent_above: 70, min_pillars: 2}
+"""
+
+
+def load_yaml(text: str, name: str = "inline.yaml"):
+    return load_questionnaire_text(textwrap.dedent(text), name)
+
+
+@pytest.fixture(scope="session")
+def tiny():
+    return load_yaml(TINY, "tiny.yaml")
