@@ -242,3 +242,15 @@ class Questionnaire(_Strict):
             if lv.level == n:
                 return lv
         raise KeyError(n)
+
+
+class FirmProfile(BaseModel):
+    """Who answered: optional name, VSIC section, size band, province id, staff count."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    name: str | None = None
+    sector: str | None = None  # VSIC 2018 section letter "A".."U"
+    size_band: str | None = None  # household | micro | small | medium | large
+    province: str | None = None  # province id, e.g. "ha_noi"
+    staff: int | None = Field(default=None, ge=0)
