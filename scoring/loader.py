@@ -188,7 +188,13 @@ def parse_yaml_text(text: str, name: str = "<text>") -> tuple[Any, dict[Path_, i
         raise QuestionnaireError(
             [Problem(name, "", f"too many YAML nodes after expanding aliases (limit {MAX_NODES:,})")]
         )
-    data = yaml.load(text, Loader=SafeLoader12)  # safe_load, with YAML 1.2 booleans
+    try:
+        data = yaml.load(text, Loader=SafeLoader12)  # safe_load, with YAML 1.2 booleans
+    except yaml.YAMLError as exc:  # e.g. a !!python tag: refused, never constructed
+        mark = getattr(exc, "problem_mark", None)
+        raise QuestionnaireError(
+            [Problem(name, "", f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None)]
+        ) from None
     return data, _line_map(root), name
 
 
