@@ -11,8 +11,8 @@ and alias expansion is bounded, so a "billion laughs" file is refused instead of
 from __future__ import annotations
 
 import hashlib
-import re
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache

@@ -9,7 +9,7 @@ A loaded questionnaire is immutable (frozen models) and carries its content hash
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -49,7 +49,7 @@ class ConditionGroup(_Strict):
     any: list[Condition] | None = None
 
 
-ShowIf = Union[Condition, ConditionGroup]
+ShowIf = Condition | ConditionGroup
 
 
 # --- options and questions --------------------------------------------------------
@@ -141,15 +141,7 @@ class TextQuestion(_QuestionBase):
 
 
 Question = Annotated[
-    Union[
-        SingleQuestion,
-        YesNoQuestion,
-        MultiQuestion,
-        ScaleQuestion,
-        MatrixQuestion,
-        NumberQuestion,
-        TextQuestion,
-    ],
+    SingleQuestion | YesNoQuestion | MultiQuestion | ScaleQuestion | MatrixQuestion | NumberQuestion | TextQuestion,
     Field(discriminator="type"),
 ]
 
@@ -195,7 +187,7 @@ class WeightedMeanRule(_Strict):
     bands: tuple[LevelThreshold, ...]
 
 
-OverallRule = Annotated[Union[CompositeRule, WeightedMeanRule], Field(discriminator="method")]
+OverallRule = Annotated[CompositeRule | WeightedMeanRule, Field(discriminator="method")]
 
 
 class Rules(_Strict):
