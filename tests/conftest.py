@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,8 @@ def load_yaml(text: str, name: str = "inline.yaml"):
 @pytest.fixture(scope="session")
 def tiny():
     return load_yaml(TINY, "tiny.yaml")
+
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
+BUNDLED_READY = all((BUNDLED_DIR / f"{name}.yaml").exists() for name in ("dbi_sme", "quick_check"))
+needs_bundled = pytest.mark.skipif(not BUNDLED_READY, reason="the bundled questionnaires are not in questionnaires/ yet")

@@ -1,0 +1,154 @@
+"""PDF report benchmark: ``python -m bench.report``.
+
+Renders reports of random full assessments (seeded: ``scoring.sample.random_answers``) with
+their recommendations, times ``render_pdf`` alone (answers, scoring and recommendations are
+made beforehand), and prints JSON as the last line:
+``{"median_seconds": …, "batch100_seconds": …, "pages": …}`` (batch100: 100 reports in a row;
+pages: the median page count). Target: median ≤ 0.25 s per report.
+
+Uses the bundled questionnaire (``--questionnaire dbi_sme`` or a YAML path); while it is not
+there, a synthetic questionnaire of the DBI's shape (six pillars, 60 criteria of 0–5 points, the
+strategy one 0–25, advice and capability tags on every answer below the top).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pypdf
+
+from report import render_pdf
+from scoring.engine import score_assessment
+from scoring.loader import QuestionnaireError, bundled_paths, load_questionnaire, load_questionnaire_text
+from scoring.model import FirmProfile, Questionnaire
+from scoring.sample import random_answers
+
+DBI_SHAPE = [  # pillar id, vi, en, criteria, capability tags their low answers reveal
+    ("customer", "Trải nghiệm số cho khách hàng", "Customer digital experience", 13, ["marketing", "ecommerce", "crm"]),
+    ("strategy", "Chiến lược", "Strategy", 1, []),
+    ("infrastructure", "Hạ tầng và công nghệ số", "Digital infrastructure and technology", 16,
+     ["cloud_office", "security_backup", "digital_signature"]),
+    ("operations", "Vận hành", "Operations", 13, ["accounting", "e_invoice", "erp", "pos_inventory", "hr_payroll"]),
+    ("culture", "Chuyển đổi số văn hóa doanh nghiệp", "Digital transformation of corporate culture", 10,
+     ["cloud_office", "hr_payroll"]),
+    ("data", "Dữ liệu và tài sản thông tin", "Data and information assets", 7, ["bi_data", "security_backup"]),
+]
+LEVELS = [("Chưa chuyển đổi số", "Not started"), ("Khởi động", "Start-up"), ("Bắt đầu", "Beginning"),
+          ("Hình thành", "Formed"), ("Nâng cao", "Advanced"), ("Dẫn dắt", "Leading")]
+STEPS = [("Chưa làm", "Not yet"), ("Mới thử", "Tried"), ("Một phần", "Partly"), ("Phần lớn", "Mostly"),
+         ("Gần đủ", "Nearly all"), ("Đầy đủ, thường xuyên", "Fully, routinely")]
+
+
+def synthetic_dbi() -> Questionnaire:
+    """A questionnaire the size and shape of the DBI, for benchmarking before the real one exists."""
+    lines = [
+        "id: dbi_bench", 'version: "bench"', "title: {vi: Đánh giá DBI (thử tải), en: DBI assessment (benchmark)}",
+        "description: {vi: Bộ câu hỏi tổng hợp, en: A synthetic questionnaire}", "levels:",
+    ]
+    for i, (vi, en) in enumerate(LEVELS):
+        lines.append(f"  - {{level: {i}, name: {{vi: {vi}, en: {en}}}, meaning: {{vi: Doanh nghiệp ở mức {i} của "
+                     f"chuyển đổi số, en: The firm is at level {i} of its digital transformation}}}}")
+    lines.append("pillars:")
+    for pid, vi, en, count, tags in DBI_SHAPE:
+        lines += [f"  - id: {pid}", f"    name: {{vi: {vi}, en: {en}}}", "    questions:"]
+        for k in range(1, count + 1):
+            scale = 5 if count > 1 else 25
+            tag = f"[{tags[k % len(tags)]}]" if tags else "[]"
+            lines += [
+                f"      - id: {pid}_{k:02d}",
+                "        type: single",
+                f"        allow_na: {'true' if k % 5 == 0 else 'false'}",
+                f'        text: {{vi: "Tiêu chí {k} của {vi.lower()}: doanh nghiệp đã số hoá việc này đến đâu?", '
+                f'en: "Criterion {k} of {en.lower()}: how far has the firm digitised this?"}}',
+                "        options:",
+            ]
+            for step, (svi, sen) in enumerate(STEPS):
+                points = step * scale // 5
+                extra = ""
+                if step < 5:
+                    extra = (f", gaps: {tag}, advice: {{vi: \"Bước tiếp theo cho tiêu chí {k}: chọn một công cụ phù hợp, "
+                             f"giao người phụ trách và đặt thời hạn ba tháng\", en: \"Next step for criterion {k}: choose "
+                             f"a suitable tool, name who is responsible and set a three-month deadline\"}}")
+                lines.append(f"          - {{id: s{step}, label: {{vi: \"{svi}\", en: \"{sen}\"}}, points: {points}{extra}}}")
+    lines += [
+        "rules:", "  pillar_levels:",
+        *[f"    - {{level: {lv}, min_percent: {pc}}}" for lv, pc in ((1, 10), (2, 20), (3, 40), (4, 60), (5, 80))],
+        "  overall:", "    method: composite", "    requirements:",
+        "      - {level: 1, total_above: 20, min_pillars: 4}", "      - {level: 2, total_above: 64, min_pillars: 4}",
+        "      - {level: 3, total_above: 128, min_pillars: 4}", "      - {level: 4, total_above: 192, min_pillars: 5}",
+        "      - {level: 5, total_above: 256, min_pillars: 6}",
+    ]
+    return load_questionnaire_text("\n".join(lines) + "\n", "dbi_bench.yaml")
+
+
+def questionnaire(name: str) -> Questionnaire:
+    path = Path(name)
+    if path.exists():
+        return load_questionnaire(path)
+    for candidate in bundled_paths():
+        if candidate.stem == name:
+            return load_questionnaire(candidate)
+    print(f"{name}: not bundled yet; using a synthetic questionnaire of the DBI's shape (60 criteria)")
+    return synthetic_dbi()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--questionnaire", default="dbi_sme", help="a bundled id or a YAML path")
+    parser.add_argument("--n", type=int, default=50, help="reports timed one by one")
+    parser.add_argument("--batch", type=int, default=100, help="reports rendered in a row for the batch time")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    try:
+        q = questionnaire(args.questionnaire)
+    except QuestionnaireError as exc:
+        raise SystemExit("\n".join(str(p) for p in exc.problems)) from None
+    from scoring.recommend import recommend
+
+    rng = random.Random(args.seed)
+    sizes = ["household", "micro", "small", "medium"]
+    cases = []
+    t0 = time.perf_counter()
+    for i in range(max(args.n, args.batch)):
+        answers = random_answers(q, rng)
+        result = score_assessment(q, answers)
+        profile = FirmProfile(name=f"Công ty TNHH Thử Nghiệm Số {i}", sector=rng.choice("CGIFM"),
+                              size_band=rng.choice(sizes), staff=rng.randint(1, 180))
+        cases.append((result, recommend(q, result, profile), profile, answers, rng.choice(["vi", "en"])))
+    print(f"prepared {len(cases)} assessments of {q.id} ({len(q.questions())} questions) "
+          f"with recommendations in {time.perf_counter() - t0:.2f} s")
+
+    when = date(2026, 1, 15)
+    render_pdf(q, *cases[0][:3], lang="vi", answers=cases[0][3], when=when)  # warm: fonts, styles
+    times = []
+    pages = []
+    for result, recs, profile, answers, lang in cases[: args.n]:
+        t0 = time.perf_counter()
+        pdf = render_pdf(q, result, recs, profile, lang=lang, answers=answers, when=when)
+        times.append(time.perf_counter() - t0)
+        pages.append(len(pypdf.PdfReader(BytesIO(pdf)).pages))
+    t0 = time.perf_counter()
+    for result, recs, profile, answers, lang in cases[: args.batch]:
+        render_pdf(q, result, recs, profile, lang=lang, answers=answers, when=when)
+    batch = time.perf_counter() - t0
+    median = statistics.median(times)
+    print(f"render: median {median:.3f} s, min {min(times):.3f} s, max {max(times):.3f} s over {len(times)} reports "
+          f"(target ≤ 0.25 s: {'met' if median <= 0.25 else 'missed'}); {args.batch} in a row: {batch:.2f} s; "
+          f"pages {min(pages)}–{max(pages)}")
+    print(json.dumps({
+        "median_seconds": round(median, 4),
+        "batch100_seconds": round(batch * 100 / max(1, args.batch), 3),
+        "pages": statistics.median(pages),
+    }))
+
+
+if __name__ == "__main__":
+    main()

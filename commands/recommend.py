@@ -1,0 +1,61 @@
+"""``recommend``: platform categories, platforms and a phased roadmap for one set of answers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+from commands.scoring import CommandError, guarded, read_json, resolve_questionnaire
+from scoring.catalogue import CatalogueError
+from scoring.engine import score_assessment
+from scoring.model import FirmProfile
+from scoring.recommend import BUDGETS, recommend
+
+SIZE_BANDS = ("household", "micro", "small", "medium", "large")
+
+
+def _sector(value: str) -> str:
+    letter = value.strip().upper()
+    if not re.fullmatch(r"[A-U]", letter):
+        raise argparse.ArgumentTypeError(f"a VSIC section letter A–U, got {value!r}")
+    return letter
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    q = resolve_questionnaire(args.questionnaire)
+    answers = read_json(args.answers)
+    if not isinstance(answers, dict):
+        raise CommandError(f"{args.answers}: expected a JSON object {{question_id: answer}}")
+    result = score_assessment(q, answers)
+    profile = FirmProfile(sector=args.sector, size_band=args.size, staff=args.staff, province=args.province)
+    try:
+        recs = recommend(q, result, profile, budget=args.budget)
+    except CatalogueError as exc:  # a broken catalogue: every problem, not a traceback
+        raise CommandError("\n".join(str(p) for p in exc.problems)) from None
+    # a broken roadmap.yaml raises RoadmapError, a QuestionnaireError: `guarded` lists its problems
+    out = {
+        "questionnaire": {"id": q.id, "version": q.version, "hash": q.content_hash},
+        "overall_level": result.overall_level,
+        "pillars": {pid: {"level": p.level, "percent": None if p.percent is None else round(p.percent, 2)} for pid, p in result.pillars.items()},
+        **recs.to_dict(args.lang),
+    }
+    json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+    print()
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "recommend", help="platform recommendations and a phased roadmap (JSON) for one set of answers"
+    )
+    p.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="a YAML path or a bundled id (dbi_sme)")
+    p.add_argument("answers", metavar="ANSWERS.json", help="JSON answers; - reads stdin")
+    p.add_argument("--sector", type=_sector, help="VSIC section letter A–U, e.g. G (wholesale and retail)")
+    p.add_argument("--size", choices=SIZE_BANDS, help="size band")
+    p.add_argument("--staff", type=int, help="number of staff (decides SMEdx eligibility: under 50)")
+    p.add_argument("--province", help="province id, e.g. ha_noi")
+    p.add_argument("--budget", choices=BUDGETS, help="the highest price band the firm will pay (default: any)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the texts (default vi)")
+    p.set_defaults(func=guarded(cmd_recommend))

@@ -1,0 +1,84 @@
+"""``report``: the PDF roadmap for one set of answers."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from commands.scoring import CommandError, guarded, read_json, resolve_questionnaire
+from scoring.engine import score_assessment
+from scoring.model import FirmProfile
+
+SIZE_BANDS = ("household", "micro", "small", "medium", "large")
+
+
+def _sector(value: str) -> str:
+    letter = value.strip().upper()
+    if not re.fullmatch(r"[A-U]", letter):
+        raise argparse.ArgumentTypeError(f"a VSIC section letter A–U, got {value!r}")
+    return letter
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _recommendations(q, result, profile):
+    try:
+        from scoring.recommend import recommend
+    except ModuleNotFoundError as exc:  # the recommender not built yet: a report without platforms
+        if exc.name == "scoring.recommend":
+            return None
+        raise
+    from scoring.catalogue import CatalogueError
+
+    try:
+        return recommend(q, result, profile)
+    except CatalogueError as exc:
+        raise CommandError("\n".join(str(p) for p in exc.problems)) from None
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from report import render_pdf
+
+    q = resolve_questionnaire(args.questionnaire)
+    answers = read_json(args.answers)
+    if not isinstance(answers, dict):
+        raise CommandError(f"{args.answers}: expected a JSON object {{question_id: answer}}")
+    result = score_assessment(q, answers)  # AnswerError: every problem, exit 1 (guarded)
+    profile = FirmProfile(
+        name=args.name, sector=args.sector, size_band=args.size, province=args.province, staff=args.staff
+    )
+    recs = _recommendations(q, result, profile)
+    pdf = render_pdf(q, result, recs, profile, lang=args.lang, answers=answers, when=args.date)
+    if args.output == "-":
+        sys.stdout.buffer.write(pdf)
+        sys.stdout.buffer.flush()
+        return 0
+    try:
+        Path(args.output).write_bytes(pdf)
+    except OSError as exc:
+        raise CommandError(f"{args.output}: cannot write: {exc.strerror}") from None
+    print(f"{args.output}: {len(pdf):,} bytes, level {result.overall_level}", file=sys.stderr)
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("report", help="the PDF roadmap (results, roadmap, platforms) for one set of answers")
+    p.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="a YAML path or a bundled id (dbi_sme)")
+    p.add_argument("answers", metavar="ANSWERS.json", help="JSON answers; - reads stdin")
+    p.add_argument("-o", "--output", required=True, help="the PDF file to write; - writes to stdout")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the report (default vi)")
+    p.add_argument("--name", help="the firm's name, printed on the cover and in the header")
+    p.add_argument("--sector", type=_sector, help="VSIC section letter A–U, e.g. G (wholesale and retail)")
+    p.add_argument("--size", choices=SIZE_BANDS, help="size band")
+    p.add_argument("--staff", type=int, help="number of staff (SMEdx free trials are for under 50)")
+    p.add_argument("--province", help="province id, e.g. ha_noi")
+    p.add_argument("--date", type=_date, help="the report's date, YYYY-MM-DD (default today)")
+    p.set_defaults(func=guarded(cmd_report))

@@ -1,0 +1,203 @@
+"""The schema (SQLAlchemy Core tables; the migrations in store/migrations create the same).
+
+Core rather than ORM classes: the store's work is set-based (aggregates, batch inserts,
+streamed exports) and it hands out plain dataclasses (store/records.py), so an identity map
+and lazy loading would add cost and no safety.
+
+Two choices shape the assessments table:
+- **Pillar slots.** Pillar ids vary per questionnaire, but aggregates must not parse JSON.
+  Each row keeps its pillar percents and levels in slot columns ``p1_*`` … ``p8_*`` in the
+  questionnaire's pillar order, and ``questionnaire_versions`` keeps, per version, which
+  pillar id sits in which slot. An aggregate reads that small table first and then names
+  its columns by pillar id (store/layouts.py), so it stays a single scan of one table.
+- **Narrow rows.** The bulky JSON (answers, the result snapshot with its advice texts) lives
+  in ``assessment_data``, one row per assessment. On SQLite a multi-kilobyte row would
+  spill over pages, so a scan for an aggregate would read gigabytes at a million rows; kept
+  apart, the scanned table stays ~250 bytes a row. The columns aggregates read come first.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.types import TypeDecorator
+
+SLOTS = 8  # most pillars a questionnaire may have and still be stored
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Always UTC, always timezone-aware in Python.
+
+    SQLite has no timezone type: it stores naive UTC text (which sorts and compares as
+    time); PostgreSQL stores timestamptz.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # a row written by hand in the sqlite3 shell
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+# none_as_null: a missing result is SQL NULL, not the JSON text "null"
+JSONType = JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
+# BIGINT on PostgreSQL (a national programme may outgrow 2^31); INTEGER on SQLite, where
+# only "INTEGER PRIMARY KEY" is the fast rowid alias.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def slot_percent(i: int) -> str:
+    return f"p{i}_percent"
+
+
+def slot_level(i: int) -> str:
+    return f"p{i}_level"
+
+
+questionnaire_versions = Table(
+    "questionnaire_versions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("questionnaire_id", String(64), nullable=False),
+    Column("version", String(32), nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("pillar_ids", JSONType, nullable=False),  # slot i+1 holds pillar_ids[i]
+    Column("levels", JSONType, nullable=False),  # the level numbers, for distributions
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("questionnaire_id", "version", "content_hash"),
+)
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("join_code", String(12), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("association", String(200)),
+    Column("facilitator", String(200)),
+    Column("questionnaire_id", String(64), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+)
+
+assessments = Table(
+    "assessments",
+    metadata,
+    Column("id", BigId, primary_key=True),
+    # --- what aggregates filter and group on
+    Column("status", String(16), nullable=False),
+    Column("consent", Boolean, nullable=False, default=False),
+    Column("questionnaire_id", String(64), nullable=False),
+    Column("questionnaire_version", String(32), nullable=False),
+    Column("layout_id", Integer, ForeignKey("questionnaire_versions.id"), nullable=False),
+    Column("province", String(64)),
+    Column("sector", String(2)),
+    Column("size_band", String(16)),
+    Column("round", String(16), nullable=False),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="SET NULL")),
+    Column("language", String(8), nullable=False),
+    Column("submitted_at", UTCDateTime),
+    # --- the result, in columns of their own (NULL while a draft)
+    Column("total", Float),
+    Column("max_total", Float),
+    Column("percent", Float),
+    Column("overall_level", SmallInteger),
+    *[Column(slot_percent(i), Float) for i in range(1, SLOTS + 1)],
+    *[Column(slot_level(i), SmallInteger) for i in range(1, SLOTS + 1)],
+    # --- the rest of the record
+    Column("staff", Integer),
+    Column("step", Integer, nullable=False, default=0),
+    Column("previous_id", BigId, ForeignKey("assessments.id", ondelete="SET NULL")),
+    Column("firm_name", String(200)),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("consent_at", UTCDateTime),
+    Column("code_hash", LargeBinary(32), nullable=False, unique=True),  # sha256 of the resume code
+    CheckConstraint("status IN ('draft', 'submitted')", name="status"),
+    CheckConstraint("round IN ('baseline', 'follow_up')", name="round"),
+    # peers: same questionnaire, sector and size band (the benchmark and its filters)
+    Index(None, "questionnaire_id", "sector", "size_band"),
+    Index(None, "province"),
+    Index(None, "workshop_id"),
+    Index(None, "submitted_at"),
+    Index(None, "previous_id"),
+)
+
+assessment_data = Table(
+    "assessment_data",
+    metadata,
+    Column(
+        "assessment_id",
+        BigId,
+        ForeignKey("assessments.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("answers", JSONType, nullable=False),
+    Column("result", JSONType),  # Result.to_dict(digits=None) once submitted
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),
+    Column("password_hash", String(255), nullable=False),  # argon2id, with its parameters
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", UTCDateTime),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_login_at", UTCDateTime),
+    CheckConstraint("role IN ('facilitator', 'programme', 'admin')", name="role"),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)

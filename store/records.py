@@ -1,0 +1,86 @@
+"""What the store hands out: plain dataclasses, detached from any database session.
+
+The pages keep these in ``st.session_state`` and pass them between threads, so they must
+not lazy-load or expire the way ORM objects do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from scoring.model import FirmProfile
+
+DRAFT = "draft"
+SUBMITTED = "submitted"
+STATUSES = (DRAFT, SUBMITTED)
+BASELINE = "baseline"
+FOLLOW_UP = "follow_up"
+ROUNDS = (BASELINE, FOLLOW_UP)
+ROLES = ("facilitator", "programme", "admin")
+
+
+@dataclass(frozen=True)
+class AssessmentRecord:
+    id: int
+    questionnaire_id: str
+    questionnaire_version: str
+    questionnaire_hash: str
+    language: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    profile: FirmProfile
+    consent: bool
+    consent_at: datetime | None
+    round: str
+    previous_id: int | None
+    answers: dict[str, Any]
+    result: dict[str, Any] | None  # Result.to_dict(digits=None) when submitted
+    step: int
+    workshop_id: int | None
+
+    @property
+    def submitted(self) -> bool:
+        return self.status == SUBMITTED
+
+
+@dataclass(frozen=True)
+class PeerBenchmark:
+    """Means over similar firms (submitted, consented), never fewer than k of them."""
+
+    n: int
+    pillars: dict[str, float]  # pillar id -> mean percent
+    overall_level_mean: float
+    percent_mean: float | None = None
+    level_counts: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Workshop:
+    id: int
+    join_code: str
+    name: str
+    association: str | None
+    facilitator: str | None
+    questionnaire_id: str
+    language: str
+    opened_at: datetime
+    closed_at: datetime | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    username: str
+    role: str
+    failed_logins: int
+    locked_until: datetime | None
+    created_at: datetime
+    last_login_at: datetime | None

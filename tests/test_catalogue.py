@@ -1,0 +1,297 @@
+"""The platform catalogue: the bundled data, and broken catalogues refused with every problem's path."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from textwrap import dedent
+
+import pytest
+
+from scoring.catalogue import (
+    BUNDLED_DIR,
+    CATEGORY_IDS,
+    MAX_BYTES,
+    PILLARS,
+    SECTORS,
+    SIZE_BANDS,
+    Catalogue,
+    CatalogueError,
+    load_catalogue,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Fields every inline platform shares, so each test line shows only what it is about.
+COMMON = (
+    "vendor: V, sizes: [micro], sectors: all, price_band: low, free_trial: unknown, smedx: unknown,"
+    ' decree80: unknown, open_source: false, website: "https://x.example.vn/", checked: 2026-11-23,'
+    ' source: "https://x.example.vn/"'
+)
+HEAD = """\
+version: "1"
+checked: 2026-11-23
+categories:
+  - {id: accounting, name: {vi: Kế toán, en: Accounting}, problem: {vi: Sổ sách, en: Books}, pillars: {operations: 1}}
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "cat.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(dedent(text).replace("COMMON", COMMON), encoding="utf-8")
+    return path
+
+
+def problems_of(path: Path) -> list[str]:
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(path)
+    assert str(err.value) == "\n".join(err.value.problems)
+    return err.value.problems
+
+
+@pytest.fixture(scope="module")
+def bundled() -> Catalogue:
+    return load_catalogue()
+
+
+# ---------------------------------------------------------------- the bundled catalogue
+
+
+def test_bundled_catalogue_loads_with_all_categories(bundled):
+    assert [c.id for c in bundled.categories] == list(CATEGORY_IDS)
+    assert len(bundled.platforms) >= 40
+    assert len({p.id for p in bundled.platforms}) == len(bundled.platforms)
+    assert bundled.version and bundled.checked
+
+
+def test_every_category_has_platforms_and_every_platform_a_category(bundled):
+    known = set(bundled.category_ids)
+    for p in bundled.platforms:
+        assert p.category in known, p.id
+        assert set(p.also) <= known, p.id
+    for cid in CATEGORY_IDS:
+        assert len(bundled.platforms_in(cid)) >= 2, cid
+        assert sum(p.category == cid for p in bundled.platforms) >= 2, f"{cid}: fewer than 2 main platforms"
+
+
+def test_bundled_entries_are_complete(bundled):
+    for c in bundled.categories:
+        for text in (c.name, c.problem):
+            assert text.get("vi").strip() and text.get("en").strip()
+        assert set(c.pillars) <= set(PILLARS) and max(c.pillars.values()) > 0
+    for p in bundled.platforms:
+        assert p.summary.get("vi").strip() and p.summary.get("en").strip()
+        assert p.website.startswith("https://") and p.source.startswith(("https://", "http://"))
+        assert set(p.sizes) <= set(SIZE_BANDS) and p.sizes
+        assert p.sectors == ("all",) or set(p.sectors) <= set(SECTORS)
+        assert {p.free_trial, p.smedx, p.decree80} <= {"yes", "no", "unknown"}
+        assert p.checked <= bundled.checked
+
+
+def test_bundled_catalogue_is_mostly_vietnamese_with_open_alternatives(bundled):
+    # SMEdx lists only "Make in Vietnam" platforms: a foreign product is "no", never "yes".
+    foreign = [p for p in bundled.platforms if p.smedx == "no"]
+    assert len(bundled.platforms) - len(foreign) > len(bundled.platforms) / 2
+    assert sum(p.open_source for p in bundled.platforms) >= 4
+    # the sizes matter: some categories suggest different platforms to a household and a large firm
+    assert any(
+        {p.id for p in bundled.platforms_in(cid) if p.fits("household")}
+        != {p.id for p in bundled.platforms_in(cid) if p.fits("large")}
+        for cid in CATEGORY_IDS
+    )
+
+
+def test_helpers(bundled):
+    assert bundled.category("e_invoice").name.get("en") == "E-invoicing"
+    with pytest.raises(KeyError):
+        bundled.category("ecomerce")
+    with pytest.raises(KeyError):
+        bundled.platforms_in("ecomerce")
+    ecommerce = [p.id for p in bundled.platforms_in("ecommerce")]
+    assert "haravan" in ecommerce and "sapo_pos" in ecommerce  # main category, then `also`
+    assert ecommerce.index("haravan") < ecommerce.index("sapo_pos")
+    assert bundled.platform("kiotviet").categories[0] == "pos_inventory"
+    assert bundled.platform("kiotviet").fits("micro", "G") and not bundled.platform("kiotviet").fits("large")
+
+
+def test_content_hash_is_stable_and_follows_the_data(bundled, tmp_path):
+    assert re.fullmatch(r"[0-9a-f]{64}", bundled.content_hash)
+    assert load_catalogue(BUNDLED_DIR).content_hash == bundled.content_hash
+    copy = tmp_path / "catalogue"
+    shutil.copytree(BUNDLED_DIR, copy)
+    path = copy / "platforms.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Citigo", "Citigo JSC", 1), encoding="utf-8")
+    changed = load_catalogue(copy)
+    assert changed.platform("kiotviet").vendor == "Citigo JSC"
+    assert changed.content_hash != bundled.content_hash
+
+
+def test_scoring_stays_pure():
+    code = "import sys, scoring.catalogue; print(sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'sqlalchemy', 'store')))"
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------- broken catalogues
+
+
+def test_three_problems_in_one_file_give_three_lines(tmp_path):
+    path = write(
+        tmp_path,
+        HEAD
+        + dedent("""\
+        platforms:
+          - {id: books, name: Books, category: acounting, summary: {vi: Sổ, en: Books}, COMMON}
+          - {id: books, name: Books two, category: accounting, summary: {vi: Sổ, en: Books}, COMMON}
+          - {id: tills, name: Tills, category: accounting, summary: {vi: Quầy}, COMMON}
+        """),
+    )
+    assert problems_of(path) == [
+        "cat.yaml: platforms[0].category: unknown category 'acounting'",
+        "cat.yaml: platforms[1].id: duplicate platform id 'books' (first at platforms[0])",
+        "cat.yaml: platforms[2].summary: missing 'en' translation",
+    ]
+
+
+def test_a_folder_names_each_file(tmp_path):
+    write(
+        tmp_path,
+        """\
+        version: "1"
+        checked: 2026-11-23
+        categories:
+          - {id: ecommerce, name: {vi: Bán online, en: ""}, problem: {vi: Bán, en: Sell}, pillars: {customer: 1}}
+          - {id: ecommerce, name: {vi: Sàn, en: Marketplaces}, problem: {vi: Bán, en: Sell}, pillars: {customers: 1}}
+        """,
+        "categories.yaml",
+    )
+    write(
+        tmp_path,
+        """\
+        version: "1"
+        checked: 2026-11-23
+        platforms:
+          - {id: shop, name: Shop, category: ecommerce, also: [logistics], summary: {vi: Cửa hàng, en: Shop}, COMMON}
+          - {id: mall, name: Mall, category: ecomerce, summary: {vi: Sàn, en: Mall}, COMMON}
+        """,
+        "platforms.yaml",
+    )
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(tmp_path)
+    assert err.value.problems == [
+        "categories.yaml: categories[0].name: missing 'en' translation",
+        "categories.yaml: categories[1].id: duplicate category id 'ecommerce' (first at categories[0])",
+        "categories.yaml: categories[1].pillars.customers: unknown pillar 'customers'"
+        " (expected one of customer, strategy, infrastructure, operations, culture, data)",
+        "platforms.yaml: platforms[0].also[0]: unknown category 'logistics'",
+        "platforms.yaml: platforms[1].category: unknown category 'ecomerce'",
+    ]
+
+
+def test_unknown_size_sector_and_bad_urls(tmp_path):
+    path = write(
+        tmp_path,
+        HEAD
+        + dedent("""\
+        platforms:
+          - {id: one, name: One, category: accounting, summary: {vi: Một, en: One}, COMMON, sizes: [micro, tiny]}
+          - {id: two, name: Two, category: accounting, summary: {vi: Hai, en: Two}, COMMON, sectors: [G, g, all]}
+          - {id: three, name: Three, category: accounting, summary: {vi: Ba, en: Three}, COMMON, website: "http://three.vn/"}
+          - {id: four, name: Four, category: accounting, summary: {vi: Bốn, en: Four}, COMMON, source: "www.four"}
+        """),
+    )
+    # flow mappings take the last value of a repeated key, so COMMON's defaults are overridden
+    assert problems_of(path) == [
+        "cat.yaml: platforms[0].sizes[1]: unknown size band 'tiny' (expected one of household, micro, small, medium, large)",
+        "cat.yaml: platforms[1].sectors[1]: unknown sector 'g' (expected a VSIC section letter A–U, or 'all')",
+        "cat.yaml: platforms[1].sectors[2]: 'all' must stand alone",
+        "cat.yaml: platforms[2].website: bad URL 'http://three.vn/': it must start with https://",
+        "cat.yaml: platforms[3].source: bad URL 'www.four': it must start with https:// or http://",
+    ]
+
+
+def test_pydantic_errors_become_yaml_paths(tmp_path):
+    path = write(
+        tmp_path,
+        HEAD
+        + dedent("""\
+        platforms:
+          - {id: one, name: One, category: accounting, summary: {vi: Một, en: One}, COMMON, open_source: maybe, colour: red}
+          - {id: two, category: accounting, summary: Two, COMMON, price_band: cheap, smedx: perhaps}
+        """),
+    )
+    assert problems_of(path) == [
+        "cat.yaml: platforms[0].open_source: Input should be a valid boolean",
+        "cat.yaml: platforms[0].colour: unknown field",
+        "cat.yaml: platforms[1].name: required field is missing",
+        "cat.yaml: platforms[1].price_band: Input should be 'free', 'low', 'medium' or 'high'",
+        "cat.yaml: platforms[1].smedx: expected yes, no or unknown, got 'perhaps'",
+        "cat.yaml: platforms[1].summary: expected a translation mapping like {vi: ..., en: ...}",
+    ]
+
+
+def test_yes_and_no_read_as_words_not_booleans(tmp_path):
+    path = write(
+        tmp_path,
+        HEAD
+        + dedent("""\
+        platforms:
+          - {id: one, name: One, category: accounting, summary: {vi: Một, en: One}, COMMON, free_trial: true, smedx: yes, decree80: no}
+          - {id: two, name: Two, category: accounting, summary: {vi: Hai, en: Two}, COMMON, free_trial: false}
+        """),
+    )
+    catalogue = load_catalogue(path)
+    one, two = catalogue.platforms
+    assert (one.free_trial, one.smedx, one.decree80) == ("yes", "yes", "no")
+    assert (two.free_trial, two.smedx) == ("no", "unknown")
+    assert [p.id for p in catalogue.platforms_in("accounting")] == ["one", "two"]
+
+
+def test_versions_of_the_two_files_must_agree(tmp_path):
+    shutil.copy(BUNDLED_DIR / "categories.yaml", tmp_path / "categories.yaml")
+    text = (BUNDLED_DIR / "platforms.yaml").read_text(encoding="utf-8")
+    (tmp_path / "platforms.yaml").write_text(
+        re.sub(r"(?m)^version: .*$", 'version: "1999.1"', text, count=1), encoding="utf-8"
+    )
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(tmp_path)
+    assert err.value.problems == ["platforms.yaml: version: '1999.1' differs from categories.yaml's version '2026.1'"]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("version: '1'\ncategories: &c [*c]\n", "YAML aliases (*c) are not allowed in the catalogue (line 2)"),
+        ("version: '1'\nplatforms: !!python/object/apply:os.system ['echo hi']\n", "not valid YAML"),
+        ("version: [unclosed\n", "not valid YAML"),
+        ("", "the file is empty"),
+        ("- just\n- a list\n", "the top level must be a mapping"),
+        (
+            "version: '1'\nchecked: 2026-13-01\n",
+            "not valid YAML: a value cannot be read (month must be in 1..12) (line 2)",
+        ),
+    ],
+)
+def test_unsafe_or_unreadable_files_are_refused(tmp_path, text, message):
+    problems = problems_of(write(tmp_path, text))
+    assert len(problems) == 1
+    assert problems[0].startswith("cat.yaml: (top): ") and message in problems[0]
+
+
+def test_files_over_2_mb_are_refused(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"# " + b"x" * MAX_BYTES + b"\n")
+    assert problems_of(path) == [f"big.yaml: (top): file is {MAX_BYTES + 3:,} bytes; the limit is {MAX_BYTES:,} (2 MB)"]
+
+
+def test_missing_files_are_named(tmp_path):
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue(tmp_path)
+    assert err.value.problems == [
+        "categories.yaml: (top): cannot read file: No such file or directory",
+        "platforms.yaml: (top): cannot read file: No such file or directory",
+    ]

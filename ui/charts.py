@@ -1,0 +1,149 @@
+"""Charts for the Results page (Altair): a radar of the pillars, bars per pillar, and the
+change since the previous assessment. Only drawing: the numbers come from the Result."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+
+import altair as alt
+import pandas as pd
+
+RADAR_SIZE = 320
+COLOURS = ["#1565c0", "#ef6c00", "#2e7d32"]
+# from "not started" to the top level, whatever the questionnaire's number of levels
+LEVEL_COLOURS = ["#b0bec5", "#ef9a9a", "#ffcc80", "#fff176", "#aed581", "#66bb6a"]
+
+
+def level_colour(level: int | None, top: int) -> str:
+    if level is None or level != level or top <= 0:
+        return "#eceff1"
+    return LEVEL_COLOURS[round(max(0, min(level, top)) / top * (len(LEVEL_COLOURS) - 1))]
+
+
+def wrap(name: str, width: int = 16) -> str:
+    return "\n".join(textwrap.wrap(name, width=width, break_long_words=False)) or name
+
+
+def _point(i: int, n: int, r: float) -> tuple[float, float]:
+    angle = 2 * math.pi * i / n
+    return r * math.sin(angle), r * math.cos(angle)
+
+
+def radar(names: list[str], series: list[tuple[str, list[float | None]]], size: int = RADAR_SIZE) -> alt.LayerChart:
+    """``series``: [(label, [percent per pillar])]; the first is the firm, drawn filled."""
+    n = len(names)
+    grid = []
+    for ring in (20, 40, 60, 80, 100):
+        for i in range(n + 1):
+            x, y = _point(i % n, n, ring / 100)
+            grid.append({"ring": ring, "i": i, "x": x, "y": y})
+    spokes = []
+    for i in range(n):
+        x, y = _point(i, n, 1.0)
+        spokes += [{"spoke": i, "o": 0, "x": 0.0, "y": 0.0}, {"spoke": i, "o": 1, "x": x, "y": y}]
+    points = []
+    for s, (label, values) in enumerate(series):
+        for i in range(n + 1):
+            v = values[i % n]
+            r = max(0.0, min(100.0, v or 0.0)) / 100
+            x, y = _point(i % n, n, r)
+            points.append({"series": label, "s": s, "i": i, "x": x, "y": y,
+                           "pillar": names[i % n], "percent": round(v or 0.0)})
+    labels = []
+    for i, name in enumerate(names):
+        x, y = _point(i, n, 1.12)
+        side = "center" if abs(x) < 0.15 else ("left" if x > 0 else "right")
+        # a label straight above (below) the chart sits on (hangs from) its point; Vega puts the
+        # first line at the baseline, so a label above is lifted by its extra lines
+        baseline = "middle" if side != "center" else ("bottom" if y > 0 else "top")
+        label = wrap(name, 14)
+        if baseline == "bottom":
+            y += 0.14 * label.count("\n")
+        labels.append({"x": x, "y": y, "label": label, "side": side, "baseline": baseline})
+
+    dom = [-1.62, 1.62]
+    x = alt.X("x:Q", scale=alt.Scale(domain=dom), axis=None)
+    y = alt.Y("y:Q", scale=alt.Scale(domain=dom), axis=None)
+    base = alt.Chart(pd.DataFrame(grid)).mark_line(color="#cfd8dc", strokeWidth=1).encode(
+        x=x, y=y, detail="ring:N", order="i:Q"
+    )
+    spoke = alt.Chart(pd.DataFrame(spokes)).mark_line(color="#cfd8dc", strokeWidth=1).encode(
+        x=x, y=y, detail="spoke:N", order="o:Q"
+    )
+    labels_df = pd.DataFrame(labels)
+    text_layers = [
+        alt.Chart(labels_df[(labels_df["side"] == side) & (labels_df["baseline"] == baseline)])
+        .mark_text(align=side, baseline=baseline, lineBreak="\n", fontSize=11, color="#37474f")
+        .encode(x=x, y=y, text="label:N")
+        for side, baseline in (("left", "middle"), ("right", "middle"), ("center", "bottom"), ("center", "top"))
+        if ((labels_df["side"] == side) & (labels_df["baseline"] == baseline)).any()
+    ]
+    domain = [label for label, _ in series]
+    colour = alt.Color(
+        "series:N", scale=alt.Scale(domain=domain, range=COLOURS[: len(domain)]),
+        legend=alt.Legend(title=None, orient="bottom", direction="vertical") if len(domain) > 1 else None,
+    )
+    df = pd.DataFrame(points)
+    shapes = []
+    for s in range(len(domain)):
+        part = df[df["s"] == s]
+        if s == 0:
+            shape = alt.Chart(part).mark_line(interpolate="linear-closed", fillOpacity=0.25, strokeWidth=2.5,
+                                              fill=COLOURS[0])
+        else:
+            shape = alt.Chart(part).mark_line(interpolate="linear-closed", strokeWidth=2, strokeDash=[5, 3])
+        shapes.append(shape.encode(x=x, y=y, color=colour, order="i:Q"))
+    dots = alt.Chart(df[(df["s"] == 0) & (df["i"] < len(names))]).mark_point(filled=True, size=40, color=COLOURS[0]).encode(
+        x=x, y=y, tooltip=[alt.Tooltip("pillar:N"), alt.Tooltip("percent:Q", format=".0f")]
+    )
+    return (
+        alt.layer(base, spoke, *shapes, dots, *text_layers)
+        .properties(width=size, height=size)
+        .configure_view(stroke=None)
+    )
+
+
+def pillar_bars(rows: list[dict], top: int) -> alt.LayerChart:
+    """rows: {"pillar": name, "percent": 0..100 | None, "level": int | None, "label": text on the bar}."""
+    df = pd.DataFrame(rows)
+    df["name"] = df["pillar"].map(lambda s: wrap(s, 18))
+    df["value"] = df["percent"].fillna(0.0)
+    df["order"] = range(len(df))
+    df["level_colour"] = [level_colour(lv, top) for lv in df["level"]]
+    y = alt.Y(
+        "name:N", sort=alt.SortField("order"), title=None,
+        axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=160, labelFontSize=12, ticks=False,
+                      domain=False, labelPadding=6),
+    )
+    x = alt.X("value:Q", scale=alt.Scale(domain=[0, 100]), title=None, axis=alt.Axis(values=[0, 20, 40, 60, 80, 100], grid=True))
+    bars = alt.Chart(df).mark_bar(cornerRadiusEnd=3, height=22).encode(
+        x=x, y=y, color=alt.Color("level_colour:N", scale=None),
+        tooltip=[alt.Tooltip("pillar:N"), alt.Tooltip("label:N")],
+    )
+    labels = alt.Chart(df).mark_text(align="left", dx=4, fontSize=12, color="#263238").encode(
+        x=x, y=y, text="label:N"
+    )
+    return alt.layer(bars, labels).properties(height=alt.Step(44)).configure_view(stroke=None)
+
+
+def change_bars(rows: list[dict], before: str, now: str) -> alt.Chart:
+    """rows: {"pillar": name, "when": before|now, "percent": value} — grouped bars per pillar."""
+    df = pd.DataFrame(rows)
+    df["name"] = df["pillar"].map(lambda s: wrap(s, 18))
+    order = list(dict.fromkeys(df["name"]))
+    return (
+        alt.Chart(df)
+        .mark_bar(height=14, cornerRadiusEnd=2)
+        .encode(
+            y=alt.Y("name:N", sort=order, title=None,
+                    axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=160, ticks=False, domain=False)),
+            yOffset=alt.YOffset("when:N", sort=[before, now]),
+            x=alt.X("percent:Q", scale=alt.Scale(domain=[0, 100]), title="%"),
+            color=alt.Color("when:N", sort=[before, now], scale=alt.Scale(range=["#90a4ae", COLOURS[0]]),
+                            legend=alt.Legend(title=None, orient="bottom")),
+            tooltip=["pillar:N", "when:N", alt.Tooltip("percent:Q", format=".0f")],
+        )
+        .properties(height=alt.Step(18))
+        .configure_view(stroke=None)
+    )

@@ -1,0 +1,408 @@
+"""Results: the level overall and per pillar, charts, what works and what to do next, the
+platforms and the roadmap (each with its reason), the peer benchmark, the PDF and the
+answers to take away, a follow-up, and "delete my data"."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import date
+
+import streamlit as st
+
+from scoring.engine import score_assessment
+from scoring.model import Questionnaire
+from ui import charts, common, questions, resources, state
+from ui.i18n import t, t_or, text
+from ui.safe import callback, section
+
+log = logging.getLogger(__name__)
+ss = st.session_state
+
+PEER_K = int(os.environ.get("PEER_MIN_FIRMS", "5"))
+CONFIRM_DELETE = "confirm_delete"
+RECS_CACHE = "recs_cache"
+BUDGET = "budget"
+BUDGETS = ("free", "low", "medium", "high")
+
+
+# ------------------------------------------------------------------ data
+
+
+def _result(q: Questionnaire, rec):
+    """The Result of a submitted record: from this session's submit, else scored again from
+    the stored answers (the engine is deterministic; the stored figures are the same)."""
+    cache = ss.setdefault(state.RESULT_CACHE, {})
+    if rec.id not in cache:
+        cache[rec.id] = score_assessment(q, dict(rec.answers))
+    return cache[rec.id]
+
+
+def _recommendations(q: Questionnaire, result, rec, budget: str | None):
+    cache = ss.setdefault(RECS_CACHE, {})
+    if (rec.id, budget) not in cache:
+        from scoring.recommend import recommend
+
+        cache[(rec.id, budget)] = recommend(q, result, rec.profile, budget=budget, catalogue=resources.catalogue())
+    return cache[(rec.id, budget)]
+
+
+def _level_name(q: Questionnaire, level: int | None, lang: str) -> str:
+    if level is None:
+        return t("results.no_level")
+    try:
+        return text(q.level(level).name, lang)
+    except KeyError:
+        return str(level)
+
+
+def _pct(value) -> str:
+    return "—" if value is None else f"{value:.0f}%"
+
+
+# ------------------------------------------------------------------ actions
+
+
+@callback
+def _start_follow_up(q: Questionnaire, rec) -> None:
+    previous_code = state.code()
+    state.start(q, rec.profile, consent=rec.consent, round="follow_up", previous_code=previous_code)
+    state.goto("questionnaire")
+
+
+@callback
+def _ask_delete() -> None:
+    ss[CONFIRM_DELETE] = True
+
+
+@callback
+def _cancel_delete() -> None:
+    ss[CONFIRM_DELETE] = False
+
+
+@callback
+def _delete() -> None:
+    ss[CONFIRM_DELETE] = False
+    code = state.code()
+    done = resources.get_store().delete(code) if code else False
+    state.forget()
+    ss.pop(RECS_CACHE, None)
+    state.flash("success" if done else "info", t("results.deleted" if done else "results.nothing_to_delete"))
+    state.goto("start")
+
+
+def _pdf_builder(q, result, recs, profile, lang, bench, answers):
+    """The PDF is built when the button is clicked (st.download_button(data=callable))."""
+
+    def build() -> bytes:
+        try:
+            from report import render_pdf
+
+            return render_pdf(q, result, recs, profile, lang=lang, benchmark=bench, answers=answers, when=date.today())
+        except Exception:
+            log.exception("building the PDF failed")
+            raise RuntimeError(t("error.pdf", lang=lang)) from None
+
+    return build
+
+
+def _answers_json(q: Questionnaire, rec, result) -> str:
+    data = {
+        "questionnaire": {"id": q.id, "version": rec.questionnaire_version, "hash": rec.questionnaire_hash},
+        "round": rec.round,
+        "submitted_at": rec.submitted_at.isoformat() if rec.submitted_at else None,
+        "profile": rec.profile.model_dump(),
+        "answers": rec.answers,
+        "result": result.to_dict(),
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+# ------------------------------------------------------------------ page
+
+
+def render() -> None:
+    lang = state.lang()
+    common.show_flash()
+    code = state.code()
+    if not code:
+        st.title(t("results.title"))
+        st.info(t("results.none"))
+        common.nav_button(t("nav.start"), "start", "r_go_start", primary=True)
+        common.nav_button(t("nav.resume"), "resume", "r_go_resume")
+        return
+    store = resources.get_store()
+    rec = store.load(code)
+    if rec is None:
+        state.forget()
+        st.error(t("error.code_gone"))
+        return
+    ss[state.RECORD] = rec
+    if not rec.submitted:
+        st.title(t("results.title"))
+        st.info(t("results.not_submitted"))
+        common.nav_button(t("results.continue"), "questionnaire", "r_go_questionnaire", primary=True)
+        return
+    q = resources.questionnaire(rec.questionnaire_id)
+    if q is None:
+        st.error(t("error.questionnaire_load"), icon=":material/error:")
+        return
+    result = _result(q, rec)
+    profile = rec.profile
+
+    st.title(t("results.title"))
+    if profile.name:
+        st.caption(profile.name)
+    if q.content_hash != rec.questionnaire_hash:
+        st.caption(t("results.version_changed"))
+
+    _overall(q, result, lang)
+
+    recs = None
+    try:
+        recs = _recommendations(q, result, rec, ss.get(BUDGET))
+    except Exception:  # the page says the suggestions are unavailable; the rest still shows
+        log.exception("recommendations failed for assessment %s", rec.id)
+    bench = None
+    bench_failed = False
+    try:
+        if profile.sector and profile.size_band:
+            bench = store.peer_benchmark(q.id, profile.sector, profile.size_band, k=PEER_K, exclude_id=rec.id)
+    except Exception:
+        log.exception("peer benchmark failed for assessment %s", rec.id)
+        bench_failed = True
+
+    with section("results.downloads"):
+        _downloads(q, rec, result, recs, bench, lang)
+
+    previous = None
+    with section("results.previous"):
+        previous = store.previous(rec) if rec.round == "follow_up" else None
+        if previous is not None and previous.result:
+            _progress(q, result, previous, lang)
+
+    with section("results.charts"):
+        _charts(q, result, lang)
+    with section("results.pillars"):
+        _pillars(q, result, lang)
+    with section("results.recommendations"):
+        _platforms(recs, lang)
+    with section("results.roadmap"):
+        _roadmap(q, recs, lang)
+    with section("results.benchmark"):
+        _benchmark(q, result, profile, bench, lang, bench_failed)
+    with section("results.next"):
+        _follow_up_and_delete(q, rec)
+
+
+def _overall(q: Questionnaire, result, lang: str) -> None:
+    level = result.overall_level
+    top = max(lv.level for lv in q.levels)
+    with st.container(border=True, key="overall_level"):
+        st.caption(t("results.overall"))
+        st.markdown(f"## {t('results.level_line', level=level, top=top, name=_level_name(q, level, lang))}")
+        try:
+            st.write(text(q.level(level).meaning, lang))
+        except KeyError:
+            pass
+        st.caption(t("results.points", percent=_pct(result.percent)))
+        if result.indicative:
+            note = text(q.indicative_note, lang) if q.indicative_note is not None else t("results.indicative")
+            st.info(note, icon=":material/info:")
+
+
+def _downloads(q, rec, result, recs, bench, lang) -> None:
+    with st.container(horizontal=True, key="downloads"):
+        if recs is not None:
+            st.download_button(
+                t("results.download_pdf"),
+                data=_pdf_builder(q, result, recs, rec.profile, lang, bench, dict(rec.answers)),
+                file_name=t("results.pdf_name", day=date.today().isoformat()),
+                mime="application/pdf", key="dl_pdf", type="primary", on_click="ignore",
+                icon=":material/picture_as_pdf:",
+            )
+        st.download_button(
+            t("results.download_json"), data=_answers_json(q, rec, result),
+            file_name=t("results.json_name", day=date.today().isoformat()), mime="application/json",
+            key="dl_json", on_click="ignore", icon=":material/download:",
+        )
+
+
+def _charts(q: Questionnaire, result, lang: str) -> None:
+    names = [text(p.name, lang) for p in q.pillars]
+    values = [result.pillars[p.id].percent for p in q.pillars]
+    st.subheader(t("results.by_pillar"))
+    with st.container(horizontal=True, horizontal_alignment="center", key="radar"):
+        st.altair_chart(charts.radar(names, [(t("results.you"), values)]), width="content")
+    rows = []
+    top = max(lv.level for lv in q.levels)
+    for p in q.pillars:
+        pr = result.pillars[p.id]
+        label = t("results.bar_label", level=pr.level, percent=_pct(pr.percent)) if pr.level is not None else "—"
+        rows.append({"pillar": text(p.name, lang), "percent": pr.percent, "level": pr.level, "label": label})
+    st.altair_chart(charts.pillar_bars(rows, top), width="stretch")
+
+
+def _pillars(q: Questionnaire, result, lang: str) -> None:
+    st.subheader(t("results.per_pillar"))
+    for p in q.pillars:
+        pr = result.pillars[p.id]
+        level = _level_name(q, pr.level, lang)
+        title = t("results.pillar_title", name=text(p.name, lang), level=pr.level if pr.level is not None else "—",
+                  level_name=level, percent=_pct(pr.percent))
+        with st.container(border=True, key=f"pillar_{p.id}"):
+            lines = [f"**{title}**"]
+            strengths = result.strengths(p.id)
+            if strengths:
+                lines.append(t("results.working"))
+                lines += [
+                    f"- ✓ {text(q.question(qid).text, lang)} — **{questions.answer_text(q.question(qid), result.questions[qid].answer, lang)}**"
+                    for qid in strengths[:4]
+                ]
+            advice = [a for a in result.advice if a.pillar == p.id][:3]
+            if advice:
+                lines.append(t("results.next_steps"))
+                lines += [f"- {text(a.text, lang)}" for a in advice]
+            if not strengths and not advice:
+                lines.append(f"_{t('results.nothing_to_say')}_")
+            st.markdown("\n\n".join(_join_lists(lines)))
+
+
+def _join_lists(lines: list[str]) -> list[str]:
+    """Consecutive "- " lines form one list (one markdown block, tight spacing)."""
+    out: list[str] = []
+    for line in lines:
+        if line.startswith("- ") and out and out[-1].startswith("- "):
+            out[-1] += "\n" + line
+        else:
+            out.append(line)
+    return out
+
+
+def _platform_line(pick, lang: str) -> str:
+    facts = [pick.vendor, t_or(f"price.{pick.price_band}", pick.price_band) if pick.price_band else None]
+    if pick.free_trial == "yes":
+        facts.append(t("platform.free_trial_yes"))
+    if pick.smedx == "yes":
+        facts.append(t("platform.smedx"))
+    if pick.decree80 == "yes":
+        facts.append(t("platform.decree80"))
+    name = f"[{pick.name}]({pick.website})" if pick.website else pick.name
+    return f"**{name}** — " + " · ".join(f for f in facts if f)
+
+
+def _platforms(recs, lang: str) -> None:
+    st.subheader(t("results.platforms"))
+    if recs is None:
+        st.info(t("results.recs_unavailable"))
+        return
+    st.caption(t("results.platforms_hint"))
+    st.selectbox(
+        t("results.budget"), BUDGETS, index=None, key=BUDGET, format_func=lambda b: t(f"budget.{b}"),
+        placeholder=t("budget.any"),
+    )
+    if not recs.categories:
+        st.caption(t("results.no_platforms"))
+        return
+    for cat in recs.categories:
+        with st.container(border=True, key=f"cat_{cat.category}"):
+            mode = t("results.mode_improve") if cat.mode == "improve" else t("results.mode_adopt")
+            st.markdown(f"**{text(cat.name, lang)}** · {mode}")
+            st.write(text(cat.problem, lang))
+            st.caption(t("results.why", reason=text(cat.reason, lang)))
+            for pick in cat.platforms:
+                st.markdown(f"- {_platform_line(pick, lang)}  \n  {text(pick.reason, lang)}")
+            if not cat.platforms and getattr(cat, "platform_note", None) is not None:
+                st.caption(text(cat.platform_note, lang))
+
+
+def _roadmap(q: Questionnaire, recs, lang: str) -> None:
+    st.subheader(t("results.roadmap"))
+    if recs is None:
+        st.info(t("results.recs_unavailable"))
+        return
+    pillar_names = {p.id: text(p.name, lang) for p in q.pillars}
+    for phase in ("0-3", "3-12", "12-24"):
+        actions = recs.roadmap.phases.get(phase) or []
+        with st.container(border=True, key=f"phase_{phase.replace('-', '_')}"):
+            st.markdown(f"**{t('results.phase', phase=phase)}**")
+            if not actions:
+                st.caption(t("results.phase_empty"))
+            for action in actions:
+                line = t("results.action", pillar=pillar_names.get(action.pillar, action.pillar),
+                         text=text(action.text, lang), from_level=action.from_level, to_level=action.to_level)
+                st.markdown(f"- {line}  \n  _{t('results.why', reason=text(action.reason, lang))}_")
+                if action.support is not None:
+                    st.caption(text(action.support, lang))
+
+
+def _benchmark(q: Questionnaire, result, profile, bench, lang: str, failed: bool = False) -> None:
+    st.subheader(t("results.peers"))
+    if failed:
+        st.info(t("results.peers_unavailable"))
+        return
+    if not (profile.sector and profile.size_band):
+        st.caption(t("results.peers_need_profile"))
+        return
+    if bench is None:
+        st.info(t("results.peers_too_few", k=PEER_K))
+        return
+    st.caption(t("results.peers_info", n=bench.n))
+    names = [text(p.name, lang) for p in q.pillars]
+    mine = [result.pillars[p.id].percent for p in q.pillars]
+    peers = [bench.pillars.get(p.id) for p in q.pillars]
+    with st.container(horizontal=True, horizontal_alignment="center", key="peer_radar"):
+        st.altair_chart(charts.radar(names, [(t("results.you"), mine), (t("results.peer_mean"), peers)]),
+                        width="content")
+    rows = [
+        {t("results.col_pillar"): n, t("results.you"): _pct(m), t("results.peer_mean"): _pct(pv)}
+        for n, m, pv in zip(names, mine, peers)
+    ]
+    st.dataframe(rows, hide_index=True, width="stretch")
+
+
+def _progress(q: Questionnaire, result, previous, lang: str) -> None:
+    """The change per pillar against the assessment this one follows."""
+    st.subheader(t("results.progress"))
+    before = t("results.before")
+    now = t("results.now")
+    prev_pillars = (previous.result or {}).get("pillars", {})
+    when = previous.submitted_at.date().isoformat() if previous.submitted_at else ""
+    st.caption(t("results.progress_since", when=when, level=previous.result.get("overall_level")))
+    table = []
+    chart_rows = []
+    for p in q.pillars:
+        old = prev_pillars.get(p.id, {})
+        old_pct = old.get("percent")
+        new_pct = result.pillars[p.id].percent
+        delta = None if old_pct is None or new_pct is None else new_pct - old_pct
+        name = text(p.name, lang)
+        table.append({
+            t("results.col_pillar"): name,
+            before: f"{_pct(old_pct)} (L{old.get('level', '—')})",
+            now: f"{_pct(new_pct)} (L{result.pillars[p.id].level if result.pillars[p.id].level is not None else '—'})",
+            t("results.col_change"): "—" if delta is None else f"{delta:+.0f}",
+        })
+        chart_rows += [{"pillar": name, "when": before, "percent": old_pct or 0.0},
+                       {"pillar": name, "when": now, "percent": new_pct or 0.0}]
+    with st.container(key="progress_table"):
+        st.dataframe(table, hide_index=True, width="stretch")
+    st.altair_chart(charts.change_bars(chart_rows, before, now), width="stretch")
+
+
+def _follow_up_and_delete(q: Questionnaire, rec) -> None:
+    st.subheader(t("results.what_next"))
+    with st.container(border=True, key="follow_up"):
+        st.markdown(t("results.follow_up_explain"))
+        st.button(t("results.follow_up"), key="start_follow_up", on_click=_start_follow_up, args=(q, rec),
+                  icon=":material/replay:")
+    with st.container(border=True, key="delete_box"):
+        st.markdown(t("results.delete_explain"))
+        if not ss.get(CONFIRM_DELETE):
+            st.button(t("results.delete"), key="delete_data", on_click=_ask_delete, icon=":material/delete:")
+        else:
+            st.warning(t("results.delete_confirm"))
+            with st.container(horizontal=True):
+                st.button(t("results.delete_yes"), key="delete_yes", type="primary", on_click=_delete)
+                st.button(t("results.delete_no"), key="delete_no", on_click=_cancel_delete)

@@ -1,0 +1,164 @@
+"""Start: choose the quick check or the full assessment, describe the firm, give (or not)
+consent to pooling, and begin. Beginning creates the draft and shows its resume code."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from scoring.model import FirmProfile
+from ui import common, reference, resources, state
+from ui.i18n import t, text
+from ui.safe import callback
+
+log = logging.getLogger(__name__)
+ss = st.session_state
+
+ERRORS = "start_errors"
+
+
+def _profile_values() -> dict:
+    staff = ss.get("start_staff")
+    return {
+        "name": (ss.get("start_name") or "").strip() or None,
+        "sector": ss.get("start_sector"),
+        "size_band": ss.get("start_size"),
+        "province": ss.get("start_province"),
+        "staff": int(staff) if staff is not None else None,
+    }
+
+
+@callback
+def _begin() -> None:
+    """Check the profile, create the draft, go to the questionnaire (its code shown at once)."""
+    errors = {}
+    if not ss.get("start_questionnaire"):
+        errors["questionnaire"] = t("start.need_questionnaire")
+    if not ss.get("start_sector"):
+        errors["sector"] = t("start.need_sector")
+    if not ss.get("start_size"):
+        errors["size"] = t("start.need_size")
+    ss[ERRORS] = errors
+    if errors:
+        return
+    q = resources.questionnaire(ss["start_questionnaire"])
+    if q is None:
+        ss[ERRORS] = {"questionnaire": t("error.questionnaire_missing")}
+        return
+    state.start(q, FirmProfile(**_profile_values()), consent=bool(ss.get("start_consent")))
+    state.goto("questionnaire")
+
+
+@callback
+def _suggest() -> None:
+    try:
+        band = reference.suggest_size(
+            ss.get("start_sector"), ss.get("start_staff"), ss.get("start_revenue"), ss.get("start_capital")
+        )
+    except Exception:
+        log.exception("classify_size failed")
+        band = None
+    ss["start_suggested"] = band or "none"
+
+
+@callback
+def _use_suggestion() -> None:
+    band = ss.get("start_suggested")
+    if band and band != "none":
+        ss["start_size"] = band
+        ss.get(ERRORS, {}).pop("size", None)
+
+
+def _field_error(name: str) -> None:
+    message = ss.get(ERRORS, {}).get(name)
+    if message:
+        st.error(message, icon=":material/error:")
+
+
+def render() -> None:
+    lang = state.lang()
+    common.show_flash()
+    st.title(t("start.title"))
+    st.write(t("start.intro"))
+
+    rec = state.record()
+    if state.code() and rec is not None and not rec.submitted:
+        with st.container(border=True, key="start_in_progress"):
+            st.markdown(t("start.in_progress"))
+            common.nav_button(t("start.continue"), "questionnaire", "start_continue", primary=True)
+
+    avail = resources.available()
+    if not avail.questionnaires:
+        st.error(t("error.questionnaire_load"), icon=":material/error:")
+        with st.expander(t("error.details")):
+            for p in avail.problems:
+                st.text(p)
+        return
+    if avail.problems:
+        st.warning(t("error.some_questionnaires"))
+        with st.expander(t("error.details")):
+            for p in avail.problems:
+                st.text(p)
+
+    # ---- which questionnaire
+    st.subheader(t("start.choose"))
+    by_id = {q.id: q for q in avail.questionnaires}
+    if ss.get("start_questionnaire") not in by_id:
+        ss["start_questionnaire"] = avail.questionnaires[0].id
+    st.radio(
+        t("start.choose"), list(by_id), key="start_questionnaire", label_visibility="collapsed",
+        format_func=lambda qid: text(by_id[qid].title, lang),
+        captions=[f"{text(q.description, lang)}  \n{common.describe(q, lang)}" for q in by_id.values()],
+    )
+    _field_error("questionnaire")
+
+    # ---- the firm
+    st.subheader(t("start.profile"))
+    st.caption(t("start.profile_hint"))
+    st.text_input(t("start.name"), key="start_name", max_chars=200, placeholder=t("start.name_placeholder"))
+
+    sectors = dict(reference.sectors(lang))
+    st.selectbox(
+        t("start.sector"), list(sectors), index=None, key="start_sector", format_func=sectors.get,
+        placeholder=t("start.choose_placeholder"),
+    )
+    _field_error("sector")
+
+    bands = dict(reference.size_bands(lang))
+    st.radio(
+        t("start.size"), list(bands), index=None, key="start_size", format_func=bands.get,
+        captions=[t(f"size.{b}_hint") for b in bands],
+    )
+    _field_error("size")
+    with st.expander(t("start.size_helper")):
+        st.caption(t("start.size_helper_hint"))
+        st.number_input(t("start.staff"), min_value=0, max_value=1_000_000, value=None, step=1, key="start_staff")
+        st.number_input(
+            t("start.revenue"), min_value=0.0, max_value=1_000_000.0, value=None, step=1.0, key="start_revenue"
+        )
+        st.number_input(
+            t("start.capital"), min_value=0.0, max_value=1_000_000.0, value=None, step=1.0, key="start_capital"
+        )
+        st.button(t("start.suggest"), key="start_suggest", on_click=_suggest)
+        suggested = ss.get("start_suggested")
+        if suggested == "none":
+            st.info(t("start.suggest_none"))
+        elif suggested:
+            st.success(t("start.suggested", band=bands.get(suggested, suggested)))
+            st.button(t("start.use_suggestion"), key="start_use_suggestion", on_click=_use_suggestion)
+
+    provinces = dict(reference.provinces(lang))
+    st.selectbox(
+        t("start.province"), list(provinces), index=None, key="start_province", format_func=provinces.get,
+        placeholder=t("start.choose_placeholder"),
+    )
+
+    # ---- consent, in plain words, off by default
+    st.subheader(t("start.consent_title"))
+    st.markdown(t("start.consent_explain"))
+    st.checkbox(t("start.consent"), value=False, key="start_consent")
+
+    if ss.get(ERRORS):
+        st.error(t("start.fix_above"), icon=":material/error:")
+    st.button(t("start.begin"), key="start_begin", type="primary", on_click=_begin)

@@ -1,0 +1,274 @@
+"""One widget (or a small group) per question type, bound to the permanent answers.
+
+Every widget has a stable key (``q_<question id>``, ``q_<question id>__<row or option>``,
+``na_<question id>`` for "not applicable"); its value is copied into ``answers`` by its
+``on_change`` and saved at once, and a widget that was not rendered last run is seeded
+from ``answers`` before it is drawn. No scoring here: the engine decides what counts.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from scoring.engine import NA, check_answer, is_empty
+from scoring.model import (
+    MatrixQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    Question,
+    ScaleQuestion,
+    TextQuestion,
+)
+from ui import state
+from ui.i18n import t, text
+from ui.safe import callback
+
+log = logging.getLogger(__name__)
+
+ss = st.session_state
+
+
+def key(qid: str, part: str | None = None) -> str:
+    return f"q_{qid}" if part is None else f"q_{qid}__{part}"
+
+
+def na_key(qid: str) -> str:
+    return f"na_{qid}"
+
+
+# ------------------------------------------------------------------ saving
+
+
+def _save() -> None:
+    """Save after every answer, so a reload or a closed tab loses nothing."""
+    try:
+        state.save(step=ss.get(state.STEP))
+        ss.pop("save_failed", None)
+    except Exception:
+        log.exception("saving the draft failed")
+        ss["save_failed"] = True
+
+
+def _set(qid: str, value: Any) -> None:
+    answers = state.answers()
+    if is_empty(value):
+        answers.pop(qid, None)
+    else:
+        answers[qid] = value
+        ss.get(state.STEP_ERRORS, {}).pop(qid, None)
+    _save()
+
+
+# ------------------------------------------------------------------ callbacks
+
+
+@callback
+def _on_choice(qid: str) -> None:
+    _set(qid, ss.get(key(qid)))
+
+
+@callback
+def _on_text(qid: str) -> None:
+    value = ss.get(key(qid)) or ""
+    _set(qid, value if value.strip() else None)
+
+
+def _multi_value(q: MultiQuestion) -> list[str]:
+    return [o.id for o in q.options if ss.get(key(q.id, o.id))]
+
+
+@callback
+def _on_multi(q: MultiQuestion, changed: str) -> None:
+    by_id = {o.id: o for o in q.options}
+    if ss.get(key(q.id, changed)):
+        # "none of these" clears the others; ticking another clears "none of these"
+        for o in q.options:
+            if o.id != changed and (by_id[changed].exclusive or o.exclusive):
+                ss[key(q.id, o.id)] = False
+    _set(q.id, _multi_value(q))
+
+
+def _matrix_value(q: MatrixQuestion) -> dict[str, str]:
+    return {r.id: ss[key(q.id, r.id)] for r in q.rows if ss.get(key(q.id, r.id)) is not None}
+
+
+@callback
+def _on_matrix(q: MatrixQuestion) -> None:
+    _set(q.id, _matrix_value(q))
+
+
+@callback
+def _on_number(qid: str) -> None:
+    _set(qid, ss.get(key(qid)))
+
+
+@callback
+def _on_na(q: Question) -> None:
+    if ss.get(na_key(q.id)):
+        _set(q.id, NA)
+    elif isinstance(q, MultiQuestion):
+        _set(q.id, _multi_value(q))
+    elif isinstance(q, MatrixQuestion):
+        _set(q.id, _matrix_value(q))
+    else:
+        _set(q.id, ss.get(key(q.id)))
+
+
+# ------------------------------------------------------------------ seeding
+
+
+def _seed(k: str, value: Any) -> None:
+    """Give a widget its saved value when it was not on screen last run."""
+    if k not in ss and value is not None:
+        ss[k] = value
+
+
+def _options(q: Question, lang: str) -> tuple[list[Any], dict[Any, str]]:
+    if isinstance(q, ScaleQuestion):
+        ids: list[Any] = list(range(q.min, q.max + 1))
+        labels = {}
+        for v in ids:
+            anchor = q.anchors.get(v)
+            labels[v] = f"{v} · {anchor.get(lang)}" if anchor is not None else str(v)
+    else:
+        ids = [o.id for o in q.options]
+        labels = {o.id: (o.label.get(lang) if o.label else o.id) for o in q.options}
+    if q.allow_na:
+        ids.append(NA)
+        labels[NA] = t("q.na")
+    return ids, labels
+
+
+# ------------------------------------------------------------------ rendering
+
+
+def render(q: Question, number: int, lang: str, error: str | None = None) -> None:
+    """A question in its own bordered box: text, help, the input, and its error if any."""
+    value = state.answers().get(q.id)
+    with st.container(border=True, key=f"qbox_{q.id}"):
+        title = f"**{number}. {text(q.text, lang)}**"
+        if not q.required and not isinstance(q, TextQuestion):
+            title += f" _({t('q.optional')})_"
+        st.markdown(title)
+        if q.help is not None:
+            st.caption(text(q.help, lang))
+        label = text(q.text, lang)
+        if isinstance(q, MultiQuestion):
+            _multi(q, value, lang)
+        elif isinstance(q, MatrixQuestion):
+            _matrix(q, value, lang)
+        elif isinstance(q, NumberQuestion):
+            _number(q, value, lang, label)
+        elif isinstance(q, TextQuestion):
+            _seed(key(q.id), value if isinstance(value, str) else None)
+            st.text_area(
+                label, key=key(q.id), max_chars=q.max_length, on_change=_on_text, args=(q.id,),
+                label_visibility="collapsed", placeholder=t("q.text_placeholder"),
+            )
+        else:  # single, yesno, scale
+            ids, labels = _options(q, lang)
+            _seed(key(q.id), value if value in ids else None)
+            st.radio(
+                label, ids, index=None, key=key(q.id), format_func=labels.get, on_change=_on_choice, args=(q.id,),
+                label_visibility="collapsed", horizontal=q.type == "yesno",
+            )
+        if error:
+            st.error(error, icon=":material/error:")
+
+
+def _na_box(q: Question, value: Any) -> bool:
+    if not q.allow_na:
+        return False
+    _seed(na_key(q.id), True if value == NA else None)
+    return st.checkbox(t("q.na"), key=na_key(q.id), on_change=_on_na, args=(q,))
+
+
+def _multi(q: MultiQuestion, value: Any, lang: str) -> None:
+    ticked = set(value) if isinstance(value, list) else set()
+    for o in q.options:
+        _seed(key(q.id, o.id), True if o.id in ticked else None)
+    na = _na_box(q, value) if q.allow_na else False
+    st.caption(t("q.multi_hint"))
+    for o in q.options:
+        st.checkbox(
+            o.label.get(lang) if o.label else o.id, key=key(q.id, o.id), on_change=_on_multi, args=(q, o.id),
+            disabled=na,
+        )
+
+
+def _matrix(q: MatrixQuestion, value: Any, lang: str) -> None:
+    given = value if isinstance(value, dict) else {}
+    ids = [o.id for o in q.options]
+    labels = {o.id: (o.label.get(lang) if o.label else o.id) for o in q.options}
+    na = _na_box(q, value)
+    for r in q.rows:
+        _seed(key(q.id, r.id), given.get(r.id) if given.get(r.id) in ids else None)
+        st.radio(
+            r.label.get(lang), ids, index=None, key=key(q.id, r.id), format_func=labels.get,
+            on_change=_on_matrix, args=(q,), horizontal=True, disabled=na,
+        )
+
+
+def _is_whole(q: NumberQuestion) -> bool:
+    values = [q.min, q.max, *(b.from_ for b in q.bands)]
+    return all(float(v).is_integer() for v in values)
+
+
+def _number(q: NumberQuestion, value: Any, lang: str, label: str) -> None:
+    whole = _is_whole(q)
+    cast = int if whole else float
+    na = _na_box(q, value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        _seed(key(q.id), cast(value))
+    unit = text(q.unit, lang) if q.unit is not None else ""
+    st.number_input(
+        f"{label} ({unit})" if unit else label,
+        min_value=cast(q.min), max_value=cast(q.max), value=None, step=1 if whole else None,
+        key=key(q.id), on_change=_on_number, args=(q.id,), disabled=na,
+        placeholder=t("q.number_placeholder", min=_fmt(q.min), max=_fmt(q.max), unit=unit).strip(),
+        label_visibility="collapsed",
+    )
+    if unit:
+        st.caption(t("q.unit", unit=unit))
+
+
+def _fmt(x: float) -> str:
+    return f"{x:,.0f}".replace(",", ".") if float(x).is_integer() else f"{x:g}"
+
+
+# ------------------------------------------------------------------ checking a step
+
+
+def problem_message(q: Question, value: Any) -> str | None:
+    """Why this visible question blocks "next", in words; None when it is fine."""
+    if is_empty(value):
+        return t("q.required") if q.required else None
+    if check_answer(q, value):
+        if isinstance(q, MatrixQuestion):
+            return t("q.matrix_incomplete")
+        return t("q.invalid")
+    return None
+
+
+def answer_text(q: Question, value: Any, lang: str) -> str:
+    """An answer in words, for showing it back (e.g. "what is working")."""
+    if value == NA:
+        return t("q.na")
+    if isinstance(q, ScaleQuestion):
+        anchor = q.anchors.get(value)
+        return f"{value}/{q.max}" + (f" · {anchor.get(lang)}" if anchor is not None else "")
+    if isinstance(q, NumberQuestion):
+        unit = text(q.unit, lang) if q.unit is not None else ""
+        return f"{_fmt(value)} {unit}".strip()
+    if isinstance(q, TextQuestion):
+        return str(value)
+    labels = {o.id: (o.label.get(lang) if o.label else o.id) for o in getattr(q, "options", ())}
+    if isinstance(q, MatrixQuestion):
+        rows = {r.id: r.label.get(lang) for r in q.rows}
+        return "; ".join(f"{rows.get(r, r)}: {labels.get(v, v)}" for r, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(labels.get(v, v) for v in value)
+    return labels.get(value, str(value))

@@ -1,0 +1,195 @@
+"""The visitor's journey in ``st.session_state``, kept in step with the URL and the store.
+
+Widgets forget their value when they are not rendered, so the answers live under a
+permanent key (``answers``), copied in by each widget's ``on_change``. The resume code,
+not the answers, goes in the URL (``?code=``), and every change is saved to the store, so a
+reload or a visit days later restores everything.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from scoring.model import FirmProfile, Questionnaire
+from ui import resources
+from ui.i18n import DEFAULT_LANG, LANGS, SESSION_KEY, normalise_lang
+
+log = logging.getLogger(__name__)
+
+CODE = "code"
+QID = "qid"
+ANSWERS = "answers"
+STEP = "step"
+RECORD = "record"
+STEP_ERRORS = "step_errors"
+SUBMIT_PROBLEMS = "submit_problems"
+FLASH = "flash"
+GOTO = "goto"
+CODE_NOTICE = "code_notice"
+SCROLL_TOP = "scroll_top"
+RESULT_CACHE = "result_cache"
+URL_CODE_SEEN = "url_code_seen"
+ROLE = "role"
+
+WIDGET_PREFIXES = ("q_", "na_")
+_ASSESSMENT_KEYS = (CODE, QID, ANSWERS, STEP, RECORD, STEP_ERRORS, SUBMIT_PROBLEMS, CODE_NOTICE, RESULT_CACHE)
+
+ss = st.session_state
+
+
+def init() -> None:
+    """Defaults for a new session; the language comes from ``?lang=`` (Vietnamese otherwise)."""
+    if SESSION_KEY not in ss:
+        ss[SESSION_KEY] = normalise_lang(st.query_params.get("lang")) or DEFAULT_LANG
+    ss.setdefault(ANSWERS, {})
+    ss.setdefault(STEP, 0)
+    ss.setdefault(STEP_ERRORS, {})
+    ss.setdefault(FLASH, [])
+
+
+def lang() -> str:
+    value = ss.get(SESSION_KEY, DEFAULT_LANG)
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def set_lang(value: str) -> None:
+    if value in LANGS:
+        ss[SESSION_KEY] = value
+
+
+def code() -> str | None:
+    return ss.get(CODE)
+
+
+def answers() -> dict[str, Any]:
+    return ss.setdefault(ANSWERS, {})
+
+
+def record():
+    return ss.get(RECORD)
+
+
+def flash(kind: str, message: str) -> None:
+    """A message for the next page shown (after a page switch)."""
+    ss.setdefault(FLASH, []).append((kind, message))
+
+
+def take_flash() -> list[tuple[str, str]]:
+    items = list(ss.get(FLASH, []))
+    ss[FLASH] = []
+    return items
+
+
+def goto(page: str) -> None:
+    """Ask app.py to switch to ``page`` (callbacks cannot switch pages themselves)."""
+    ss[GOTO] = page
+
+
+# ------------------------------------------------------------------ URL
+
+
+def sync_from_url() -> str | None:
+    """Restore the assessment named by ``?code=`` when the URL names a code this session did
+    not put there itself (a reload, a shared link, a code typed into the address bar).
+
+    Returns "bad_code" when the URL's code matches nothing (the page says so), else None.
+    """
+    raw = st.query_params.get(CODE)
+    if not raw or raw == ss.get(CODE) or raw == ss.get(URL_CODE_SEEN):
+        return None
+    ss[URL_CODE_SEEN] = raw
+    if restore(raw) is None:
+        del st.query_params[CODE]
+        return "bad_code"
+    return None
+
+
+def sync_to_url() -> None:
+    """The URL carries the language and the resume code (never the answers)."""
+    if st.query_params.get("lang") != lang():
+        st.query_params["lang"] = lang()
+    current = ss.get(CODE)
+    if current:
+        if st.query_params.get(CODE) != current:
+            st.query_params[CODE] = current
+        ss[URL_CODE_SEEN] = current
+    elif CODE in st.query_params:
+        del st.query_params[CODE]
+
+
+# ------------------------------------------------------------------ assessment
+
+
+def clear_widgets() -> None:
+    for key in list(ss.keys()):
+        if isinstance(key, str) and key.startswith(WIDGET_PREFIXES):
+            del ss[key]
+
+
+def forget() -> None:
+    """Drop the assessment from this session (the store keeps it unless deleted)."""
+    for key in _ASSESSMENT_KEYS:
+        ss.pop(key, None)
+    ss[ANSWERS] = {}
+    ss[STEP] = 0
+    ss[STEP_ERRORS] = {}
+    clear_widgets()
+
+
+def adopt(rec, code_: str) -> None:
+    """Make ``rec`` (with its resume code) this session's assessment."""
+    forget()
+    ss[CODE] = code_
+    ss[QID] = rec.questionnaire_id
+    ss[ANSWERS] = dict(rec.answers or {})
+    ss[STEP] = int(rec.step or 0)
+    ss[RECORD] = rec
+
+
+def restore(code_: str):
+    """Load the assessment of a typed or linked code; None when no assessment has it."""
+    code_ = (code_ or "").strip()
+    if not code_:
+        return None
+    rec = resources.get_store().load(code_)
+    if rec is None:
+        return None
+    adopt(rec, _canonical(code_))
+    return rec
+
+
+def _canonical(code_: str) -> str:
+    """``abcd efgh jkmn`` → ``ABCD-EFGH-JKMN`` (the form shown to the visitor)."""
+    raw = "".join(ch for ch in code_.upper() if ch.isalnum())
+    if len(raw) == 12:
+        return "-".join(raw[i : i + 4] for i in range(0, 12, 4))
+    return code_.strip()
+
+
+def start(
+    q: Questionnaire,
+    profile: FirmProfile,
+    consent: bool,
+    *,
+    round: str = "baseline",
+    previous_code: str | None = None,
+) -> str:
+    """Create a draft in the store and make it this session's assessment; returns the code."""
+    rec, new_code = resources.get_store().create_draft(
+        q, profile, language=lang(), consent=consent, round=round, previous_code=previous_code
+    )
+    adopt(rec, new_code)
+    ss[CODE_NOTICE] = True
+    return new_code
+
+
+def save(step: int | None = None) -> None:
+    """Save the answers (and the step) to the store."""
+    current = ss.get(CODE)
+    if not current:
+        return
+    rec = resources.get_store().save_draft(current, dict(answers()), step=step, language=lang())
+    ss[RECORD] = rec
