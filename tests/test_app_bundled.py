@@ -12,8 +12,6 @@ import io
 import unicodedata
 
 import pytest
-
-from tests.conftest import needs_bundled
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
@@ -21,6 +19,7 @@ from scoring.engine import score_assessment
 from scoring.loader import BUNDLED_DIR, bundled_paths, load_questionnaire
 from scoring.model import FirmProfile
 from store import close_stores, open_store
+from tests.conftest import needs_bundled
 from tests.e2e_helpers import APP, app_complete, step_answers
 
 pytestmark = needs_bundled

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import needs_bundled
-
 from scoring.engine import score_assessment
 from scoring.loader import bundled_paths, load_questionnaire
+from tests.conftest import needs_bundled
 from tests.e2e_helpers import (
     CHROMIUM,
     browser_answer_step,
