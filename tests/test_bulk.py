@@ -14,7 +14,7 @@ from scoring.bulk import BulkAnswerError, answers_to_frame, score_frame
 from scoring.engine import score_assessment
 from scoring.loader import load_bundled
 from scoring.sample import random_answers, random_frame
-from tests.conftest import BUNDLED_READY, TINY, load_yaml
+from tests.conftest import BUNDLED_DIR, TINY, load_yaml
 from tests.test_engine import DBI_LIKE
 
 DMAT_LIKE = TINY.replace(
@@ -38,8 +38,9 @@ QUESTIONNAIRES = {
     "dmat_like": lambda: load_yaml(DMAT_LIKE),
     "dbi_like": lambda: load_yaml(DBI_LIKE),
 }
-if not BUNDLED_READY:
-    del QUESTIONNAIRES["dbi_sme"], QUESTIONNAIRES["quick_check"]
+for _name in ("dbi_sme", "quick_check"):
+    if not (BUNDLED_DIR / f"{_name}.yaml").exists():
+        del QUESTIONNAIRES[_name]
 
 
 def same(a, b) -> bool:
