@@ -59,17 +59,10 @@ def size_bands(lang: str) -> list[tuple[str, str]]:
 
 
 def suggest_size(sector: str | None, staff: int | None, revenue_bn: float | None, capital_bn: float | None) -> str | None:
-    """The Decree 80/2021 band for these figures (``scoring.profile.classify_size``)."""
-    import inspect
-
+    """The Decree 80/2021 band for these figures (``scoring.profile.classify_size``); None
+    without a sector or a staff count."""
     from scoring.profile import classify_size
 
-    given = {"sector": sector, "staff": staff, "revenue": revenue_bn, "capital": capital_bn}
-    names = list(inspect.signature(classify_size).parameters)
-    kwargs = {}
-    for name in names:
-        for stem, value in given.items():
-            if name == stem or name.startswith(stem + "_") or (stem == "sector" and name == "section"):
-                kwargs[name] = value
-    band = classify_size(**kwargs)
-    return getattr(band, "id", band)
+    if not sector or staff is None:
+        return None
+    return classify_size(sector, int(staff), revenue_bn, capital_bn)

@@ -52,6 +52,9 @@ def _begin() -> None:
 
 @callback
 def _suggest() -> None:
+    if not ss.get("start_sector"):
+        ss["start_suggested"] = "need_sector"
+        return
     try:
         band = reference.suggest_size(
             ss.get("start_sector"), ss.get("start_staff"), ss.get("start_revenue"), ss.get("start_capital")
@@ -65,7 +68,7 @@ def _suggest() -> None:
 @callback
 def _use_suggestion() -> None:
     band = ss.get("start_suggested")
-    if band and band != "none":
+    if band and band not in ("none", "need_sector"):
         ss["start_size"] = band
         ss.get(ERRORS, {}).pop("size", None)
 
@@ -142,7 +145,9 @@ def render() -> None:
         )
         st.button(t("start.suggest"), key="start_suggest", on_click=_suggest)
         suggested = ss.get("start_suggested")
-        if suggested == "none":
+        if suggested == "need_sector":
+            st.info(t("start.suggest_need_sector"))
+        elif suggested == "none":
             st.info(t("start.suggest_none"))
         elif suggested:
             st.success(t("start.suggested", band=bands.get(suggested, suggested)))
