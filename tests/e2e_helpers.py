@@ -169,10 +169,18 @@ def wait_idle(page, timeout: float = 20_000) -> None:
 def screenshot(page, path: str | Path) -> None:
     """The whole page: Streamlit scrolls inside its main element, so grow the viewport to fit."""
     size = page.viewport_size
-    height = page.evaluate(
+    measure = (
         "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
         " return Math.max(m ? m.scrollHeight : 0, document.body.scrollHeight); }"
     )
+    wait_idle(page)
+    height, previous = page.evaluate(measure), -1
+    for _ in range(20):  # until the page stops growing (charts draw after the script ends)
+        if height == previous:
+            break
+        page.wait_for_timeout(250)
+        wait_idle(page)
+        previous, height = height, page.evaluate(measure)
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], int(height))})
     page.wait_for_timeout(400)

@@ -107,6 +107,8 @@ def complete(page, q, how: str, answers=None, from_step: int = 0) -> dict:
     for step in range(from_step, len(q.pillars)):
         answers = browser_answer_step(page, q, step, how, answers)
         click_button(page, "nav_submit" if step == len(q.pillars) - 1 else "nav_next")
+    key_locator(page, "overall_level").wait_for()  # submit switches to the Results page
+    wait_idle(page)
     return answers
 
 
@@ -117,7 +119,7 @@ def test_quick_check_in_vietnamese_to_pdf(page, server, quick):
     begin(page, server)
     expect(page.get_by_text("Mã tiếp tục của bạn đã sẵn sàng")).to_be_visible()
     screenshot(page, SCREENS / "questionnaire_1280.png")
-    answers = complete(page, quick, "high")
+    answers = complete(page, quick, "low")  # a weak result: platforms and a roadmap to show
     overall = key_locator(page, "overall_level")
     expect(overall).to_be_visible()
     level = score_assessment(quick, answers).overall_level
@@ -201,7 +203,7 @@ def test_phone_375_screens(browser, server, quick):
         screenshot(page, SCREENS / "questionnaire_375.png")
         click_button(page, "nav_next")  # required answers missing: the messages show
         screenshot(page, SCREENS / "questionnaire_errors_375.png")
-        complete(page, quick, "high")
+        complete(page, quick, "low")
         expect(key_locator(page, "overall_level")).to_be_visible()
         _no_horizontal_overflow(page)
         screenshot(page, SCREENS / "results_375.png")

@@ -690,3 +690,15 @@ def test_bundled_tags_and_roadmap_categories_are_catalogue_categories():
             for item in list(getattr(question, "options", ())) + list(getattr(question, "bands", ())):
                 unknown = (set(item.gaps) | set(item.uses)) - known
                 assert not unknown, f"{name}: {question.id}: tags {sorted(unknown)} are not catalogue categories"
+
+
+def test_cli_recommend_with_a_bundled_id():
+    q = _bundled("quick_check")
+    from scoring.sample import random_answers
+
+    answers = random_answers(q, random.Random(11))
+    done = cli("recommend", "quick_check", "-", "--size", "small", "--budget", "medium", stdin=json.dumps(answers))
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["questionnaire"]["id"] == "quick_check" and out["language"] == "vi"
+    assert set(out["roadmap"]["targets"]) == {p.id for p in q.pillars}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from datetime import date
 
 import streamlit as st
@@ -24,6 +25,7 @@ PEER_K = int(os.environ.get("PEER_MIN_FIRMS", "5"))
 CONFIRM_DELETE = "confirm_delete"
 RECS_CACHE = "recs_cache"
 BUDGET = "budget"
+TOP_CATEGORIES = 3
 BUDGETS = ("free", "low", "medium", "high")
 
 
@@ -183,13 +185,13 @@ def render() -> None:
             _progress(q, result, previous, lang)
 
     with section("results.charts"):
-        _charts(q, result, lang)
+        _charts(q, result, lang, previous)
     with section("results.pillars"):
         _pillars(q, result, lang)
     with section("results.recommendations"):
         _platforms(recs, lang)
     with section("results.roadmap"):
-        _roadmap(q, recs, lang)
+        _roadmap(q, result, recs, lang)
     with section("results.benchmark"):
         _benchmark(q, result, profile, bench, lang, bench_failed)
     with section("results.next"):
@@ -229,12 +231,16 @@ def _downloads(q, rec, result, recs, bench, lang) -> None:
         )
 
 
-def _charts(q: Questionnaire, result, lang: str) -> None:
+def _charts(q: Questionnaire, result, lang: str, previous=None) -> None:
     names = [text(p.name, lang) for p in q.pillars]
     values = [result.pillars[p.id].percent for p in q.pillars]
-    st.subheader(t("results.by_pillar"))
+    series = [(t("results.you"), values)]
+    if previous is not None and previous.result:
+        before = previous.result.get("pillars", {})
+        series.append((t("results.before"), [before.get(p.id, {}).get("percent") for p in q.pillars]))
+    st.subheader(t("results.by_pillar"), anchor=False)
     with st.container(horizontal=True, horizontal_alignment="center", key="radar"):
-        st.altair_chart(charts.radar(names, [(t("results.you"), values)]), width="content")
+        st.altair_chart(charts.radar(names, series), width="content")
     rows = []
     top = max(lv.level for lv in q.levels)
     for p in q.pillars:
@@ -245,7 +251,7 @@ def _charts(q: Questionnaire, result, lang: str) -> None:
 
 
 def _pillars(q: Questionnaire, result, lang: str) -> None:
-    st.subheader(t("results.per_pillar"))
+    st.subheader(t("results.per_pillar"), anchor=False)
     for p in q.pillars:
         pr = result.pillars[p.id]
         level = _level_name(q, pr.level, lang)
@@ -293,7 +299,7 @@ def _platform_line(pick, lang: str) -> str:
 
 
 def _platforms(recs, lang: str) -> None:
-    st.subheader(t("results.platforms"))
+    st.subheader(t("results.platforms"), anchor=False)
     if recs is None:
         st.info(t("results.recs_unavailable"))
         return
@@ -305,40 +311,64 @@ def _platforms(recs, lang: str) -> None:
     if not recs.categories:
         st.caption(t("results.no_platforms"))
         return
-    for cat in recs.categories:
-        with st.container(border=True, key=f"cat_{cat.category}"):
-            mode = t("results.mode_improve") if cat.mode == "improve" else t("results.mode_adopt")
-            st.markdown(f"**{text(cat.name, lang)}** · {mode}")
-            st.write(text(cat.problem, lang))
-            st.caption(t("results.why", reason=text(cat.reason, lang)))
-            for pick in cat.platforms:
-                st.markdown(f"- {_platform_line(pick, lang)}  \n  {text(pick.reason, lang)}")
-            if not cat.platforms and getattr(cat, "platform_note", None) is not None:
-                st.caption(text(cat.platform_note, lang))
+    shown, more = recs.categories[:TOP_CATEGORIES], recs.categories[TOP_CATEGORIES:]
+    for cat in shown:
+        _category(cat, lang)
+    if more:
+        with st.expander(t("results.more_platforms", n=len(more))):
+            for cat in more:
+                _category(cat, lang)
 
 
-def _roadmap(q: Questionnaire, recs, lang: str) -> None:
-    st.subheader(t("results.roadmap"))
+def _category(cat, lang: str) -> None:
+    with st.container(border=True, key=f"cat_{cat.category}"):
+        mode = t("results.mode_improve") if cat.mode == "improve" else t("results.mode_adopt")
+        st.markdown(f"**{text(cat.name, lang)}** · {mode}  \n{text(cat.problem, lang)}")
+        st.caption(text(cat.reason, lang))
+        lines = [f"- {_platform_line(pick, lang)}  \n  {text(pick.reason, lang)}" for pick in cat.platforms]
+        if lines:
+            st.markdown("\n".join(lines))
+        if not cat.platforms and getattr(cat, "platform_note", None) is not None:
+            st.caption(text(cat.platform_note, lang))
+
+
+def _roadmap(q: Questionnaire, result, recs, lang: str) -> None:
+    st.subheader(t("results.roadmap"), anchor=False)
     if recs is None:
         st.info(t("results.recs_unavailable"))
         return
     pillar_names = {p.id: text(p.name, lang) for p in q.pillars}
+    if not any(recs.roadmap.phases.get(phase) for phase in ("0-3", "3-12", "12-24")):
+        top = max(lv.level for lv in q.levels)
+        at_top = all(pr.level is None or pr.level >= top for pr in result.pillars.values())
+        st.info(t("results.roadmap_top" if at_top else "results.roadmap_empty"))
+        return
     for phase in ("0-3", "3-12", "12-24"):
         actions = recs.roadmap.phases.get(phase) or []
-        with st.container(border=True, key=f"phase_{phase.replace('-', '_')}"):
-            st.markdown(f"**{t('results.phase', phase=phase)}**")
+        title = t("results.phase", phase=phase) + f" ({len(actions)})"
+        with st.expander(title, expanded=phase == "0-3", key=f"phase_{phase.replace('-', '_')}"):
             if not actions:
                 st.caption(t("results.phase_empty"))
-            for action in actions:
-                line = t("results.action", pillar=pillar_names.get(action.pillar, action.pillar),
-                         text=text(action.text, lang), from_level=action.from_level, to_level=action.to_level)
-                st.markdown(f"- {line}  \n  _{t('results.why', reason=text(action.reason, lang))}_")
-                if action.support is not None:
-                    st.caption(text(action.support, lang))
+            supports: list[str] = []
+            heading = None
+            for action in actions:  # grouped under their pillar and step (the roadmap keeps them together)
+                this = (action.pillar, action.from_level, action.to_level)
+                if this != heading:
+                    heading = this
+                    st.markdown(t("results.action_group", pillar=pillar_names.get(action.pillar, action.pillar),
+                                  from_level=action.from_level, to_level=action.to_level))
+                st.markdown(f"- {text(action.text, lang)}")
+                st.caption(t("results.why", reason=text(action.reason, lang)))
+                if action.support is not None:  # several actions name the same programmes: each once
+                    for sentence in re.split(r"(?<=[.!?])\s+", text(action.support, lang).strip()):
+                        if sentence and sentence not in supports:
+                            supports.append(sentence)
+            if supports:
+                st.info("  \n".join(supports), icon=":material/volunteer_activism:")
 
 
 def _benchmark(q: Questionnaire, result, profile, bench, lang: str, failed: bool = False) -> None:
-    st.subheader(t("results.peers"))
+    st.subheader(t("results.peers"), anchor=False)
     if failed:
         st.info(t("results.peers_unavailable"))
         return
@@ -364,12 +394,13 @@ def _benchmark(q: Questionnaire, result, profile, bench, lang: str, failed: bool
 
 def _progress(q: Questionnaire, result, previous, lang: str) -> None:
     """The change per pillar against the assessment this one follows."""
-    st.subheader(t("results.progress"))
+    st.subheader(t("results.progress"), anchor=False)
     before = t("results.before")
     now = t("results.now")
     prev_pillars = (previous.result or {}).get("pillars", {})
     when = previous.submitted_at.date().isoformat() if previous.submitted_at else ""
-    st.caption(t("results.progress_since", when=when, level=previous.result.get("overall_level")))
+    old_level = previous.result.get("overall_level")
+    st.caption(t("results.progress_since", when=when, level=old_level, name=_level_name(q, old_level, lang)))
     table = []
     chart_rows = []
     for p in q.pillars:
@@ -392,7 +423,7 @@ def _progress(q: Questionnaire, result, previous, lang: str) -> None:
 
 
 def _follow_up_and_delete(q: Questionnaire, rec) -> None:
-    st.subheader(t("results.what_next"))
+    st.subheader(t("results.what_next"), anchor=False)
     with st.container(border=True, key="follow_up"):
         st.markdown(t("results.follow_up_explain"))
         st.button(t("results.follow_up"), key="start_follow_up", on_click=_start_follow_up, args=(q, rec),

@@ -82,7 +82,7 @@ def _field_error(name: str) -> None:
 def render() -> None:
     lang = state.lang()
     common.show_flash()
-    st.title(t("start.title"))
+    st.title(t("start.title"), anchor=False)
     st.write(t("start.intro"))
 
     rec = state.record()
@@ -105,7 +105,7 @@ def render() -> None:
                 st.text(p)
 
     # ---- which questionnaire
-    st.subheader(t("start.choose"))
+    st.subheader(t("start.choose"), anchor=False)
     by_id = {q.id: q for q in avail.questionnaires}
     if ss.get("start_questionnaire") not in by_id:
         ss["start_questionnaire"] = avail.questionnaires[0].id
@@ -117,7 +117,7 @@ def render() -> None:
     _field_error("questionnaire")
 
     # ---- the firm
-    st.subheader(t("start.profile"))
+    st.subheader(t("start.profile"), anchor=False)
     st.caption(t("start.profile_hint"))
     st.text_input(t("start.name"), key="start_name", max_chars=200, placeholder=t("start.name_placeholder"))
 
@@ -160,7 +160,7 @@ def render() -> None:
     )
 
     # ---- consent, in plain words, off by default
-    st.subheader(t("start.consent_title"))
+    st.subheader(t("start.consent_title"), anchor=False)
     st.markdown(t("start.consent_explain"))
     st.checkbox(t("start.consent"), value=False, key="start_consent")
 
