@@ -24,10 +24,11 @@ Platforms
     list and a reason that says so (nothing is invented).
 
 Roadmap
-    From each pillar's level, the roadmap actions of the next two steps: the first step in
-    0–3 months when it is a quick win (low cost and effort) or the pillar is one of the
-    weakest (and the action not high cost or effort), otherwise 3–12 months; the second step
-    in 12–24 months. Targets: +1 level at 12 months and +2 at 24, capped at the top level.
+    From each pillar's level, the roadmap actions of the next two steps. The first step's
+    quick wins (low cost and low effort) go to 0–3 months, weakest pillars first, but at most
+    QUICK_WINS_PER_PILLAR per pillar and QUICK_WINS in all: an owner gets a short list to
+    start on, not every cheap idea at once. The rest of the first step is 3–12 months, the
+    second step 12–24 months. Targets: +1 level at 12 months and +2 at 24, capped at the top.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ from scoring.model import (
     Text,
     TextQuestion,
 )
-from scoring.roadmap_data import AMOUNT_RANK, ActionSpec, RoadmapData, load_bundled_roadmap
+from scoring.roadmap_data import ActionSpec, RoadmapData, load_bundled_roadmap
 
 PHASES = ("0-3", "3-12", "12-24")
 BUDGETS = ("free", "low", "medium", "high")
@@ -56,6 +57,8 @@ BUDGET_RANK = {b: i for i, b in enumerate(BUDGETS)}
 STEP_BONUS = 0.25  # at most worth 25 percentage points of weakness: weakness leads, the step decides near-ties
 MAX_PLATFORMS = 3
 MAX_NAMED_ANSWERS = 3
+QUICK_WINS = 6  # at most this many actions in the first three months
+QUICK_WINS_PER_PILLAR = 2
 LANGS = ("vi", "en")
 
 SIZE_NAMES = {
@@ -169,6 +172,8 @@ class RoadmapAction:
     mode: str | None = None  # "adopt" | "improve" for actions with a category, else None
     cost: str = "low"
     effort: str = "low"
+    # the reason without the pillar's standing: for a page that names the pillar once above its actions
+    evidence: Text | None = None
 
     def to_dict(self, lang: str) -> dict[str, Any]:
         return {
@@ -184,6 +189,7 @@ class RoadmapAction:
             "effort": self.effort,
             "support": self.support.get(lang) if self.support else None,
             "reason": self.reason.get(lang),
+            "evidence": self.evidence.get(lang) if self.evidence else None,
             "questions": list(self.questions),
         }
 
@@ -717,14 +723,23 @@ def _rank_categories(
 # ---------------------------------------------------------------- roadmap
 
 
-def _phase(action: ActionSpec, step: int, weakest: bool) -> str:
-    if step > 0:
-        return "12-24"
-    if action.quick_win:
-        return "0-3"
-    if weakest and AMOUNT_RANK[action.cost] < 2 and AMOUNT_RANK[action.effort] < 2:
-        return "0-3"
-    return "3-12"
+def _assign_phases(candidates: list[tuple[tuple, int, bool, RoadmapAction]]) -> dict[str, list[RoadmapAction]]:
+    """(sort key, step, quick win, action) → phases. Sort keys put the weakest pillars first."""
+    phases: dict[str, list[RoadmapAction]] = {phase: [] for phase in PHASES}
+    quick: dict[str, int] = {}
+    taken = 0
+    for _, step, quick_win, action in sorted(candidates, key=lambda c: c[0]):
+        if step > 0:
+            phase = "12-24"
+        elif quick_win and taken < QUICK_WINS and quick.get(action.pillar, 0) < QUICK_WINS_PER_PILLAR:
+            phase = "0-3"
+            taken += 1
+            quick[action.pillar] = quick.get(action.pillar, 0) + 1
+        else:
+            phase = "3-12"
+        action.phase = phase
+        phases[phase].append(action)
+    return phases
 
 
 def _action_reason(
@@ -737,12 +752,13 @@ def _action_reason(
     questions: list[str],
     recommended: dict[str, CategoryRec],
     categories: dict[str, _Category],
-) -> Text:
+) -> tuple[Text, Text]:
+    """(the whole reason, the reason without the pillar's standing)."""
     level = pillars.level(pid)
     pct = pillars.percent(pid)
     nxt = pillars.next_threshold(pid)
 
-    def make(lang: str) -> str:
+    def standing(lang: str) -> str:
         vi = lang == "vi"
         name = _quote(pillars.name(pid, lang), lang)
         lvname = pillars.level_name(level, lang)
@@ -758,6 +774,11 @@ def _action_reason(
             text += (
                 f"; bước này tiếp nối bước lên mức {action.from_}" if vi else f"; this step follows the step to level {action.from_}"
             )
+        return text
+
+    def evidence(lang: str) -> str:
+        vi = lang == "vi"
+        text = ""
         parts = []
         for qid in questions:
             q = questionnaire.question(qid)
@@ -765,9 +786,7 @@ def _action_reason(
             words = answer_words(q, qr.answer if qr.status == ANSWERED else None, lang)
             parts.append(f"{_quote(words, lang)} {'cho câu' if vi else 'to'} {_quote(q.text.get(lang), lang)}")
         if parts:
-            text += (". Câu trả lời kéo trụ cột xuống: " if vi else ". Answers holding it back: ") + "; ".join(parts) + "."
-        else:
-            text += "."
+            text += ("Câu trả lời kéo trụ cột xuống: " if vi else "Answers holding it back: ") + "; ".join(parts) + "."
         cat = action.category
         if cat is not None:
             cname = _quote(categories[cat].name.get(lang) if cat in categories else cat, lang)
@@ -779,9 +798,13 @@ def _action_reason(
                 )
             else:
                 text += f" Loại công cụ: {cname}." if vi else f" Kind of tool: {cname}."
-        return text
+        return text.strip()
 
-    return _texts(make)
+    def whole(lang: str) -> str:
+        rest = evidence(lang)
+        return f"{standing(lang)}. {rest}" if rest else f"{standing(lang)}."
+
+    return _texts(whole), _texts(evidence)
 
 
 def _build_roadmap(
@@ -796,9 +819,8 @@ def _build_roadmap(
     categories: dict[str, _Category],
 ) -> Roadmap:
     used = set(result.uses) | set(uses)
-    weakest = set(result.weakest)
     order = {a.id: i for i, a in enumerate(data.actions)}
-    phases: dict[str, list[tuple[tuple, RoadmapAction]]] = {phase: [] for phase in PHASES}
+    candidates: list[tuple[tuple, int, bool, RoadmapAction]] = []
     targets: dict[str, dict[str, int]] = {}
     for pillar in questionnaire.pillars:
         pid = pillar.id
@@ -825,30 +847,28 @@ def _build_roadmap(
                     questions += [e.question for e in gaps.get(spec.category, []) if e.pillar == pid]
                 questions += below
                 questions = list(dict.fromkeys(questions))[:MAX_NAMED_ANSWERS]
-                phase = _phase(spec, step, pid in weakest)
+                reason, evidence = _action_reason(
+                    questionnaire, result, pillars, pid, spec, mode, questions, recommended, categories
+                )
                 action = RoadmapAction(
                     id=spec.id,
                     pillar=pid,
                     from_level=spec.from_,
                     to_level=spec.to,
-                    phase=phase,
+                    phase="",  # set by _assign_phases
                     text=text,
                     category=spec.category,
                     support=data.support_text(spec, profile),
-                    reason=_action_reason(
-                        questionnaire, result, pillars, pid, spec, mode, questions, recommended, categories
-                    ),
+                    reason=reason,
+                    evidence=evidence,
                     questions=questions,
                     mode=mode,
                     cost=spec.cost,
                     effort=spec.effort,
                 )
                 key = (pillars.sort_key(pid), spec.from_, order[spec.id], spec.id)
-                phases[phase].append((key, action))
-    return Roadmap(
-        phases={phase: [a for _, a in sorted(items, key=lambda item: item[0])] for phase, items in phases.items()},
-        targets=targets,
-    )
+                candidates.append((key, step, spec.quick_win, action))
+    return Roadmap(phases=_assign_phases(candidates), targets=targets)
 
 
 # ---------------------------------------------------------------- entry point

@@ -16,7 +16,7 @@ from scoring.catalogue import Catalogue
 from scoring.engine import AnswerError, score_assessment
 from scoring.loader import QuestionnaireError, load_questionnaire_text
 from scoring.model import FirmProfile
-from scoring.recommend import PHASES, recommend
+from scoring.recommend import PHASES, QUICK_WINS, QUICK_WINS_PER_PILLAR, recommend
 from scoring.roadmap_data import (
     CATEGORY_IDS,
     DBI_PILLARS,
@@ -26,6 +26,7 @@ from scoring.roadmap_data import (
     load_roadmap,
     load_roadmap_text,
 )
+from tests.e2e_helpers import step_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -520,11 +521,19 @@ def test_phases_and_targets(mini):
                 assert not first_step
             else:
                 assert first_step
-            if first_step and specs[a.id].quick_win:
-                assert phase == "0-3"
-    # the weakest pillars' first step starts now
+            if phase == "0-3":
+                assert specs[a.id].quick_win
+    # the first three months are a short list of quick wins, the weakest pillars first
+    quick = roadmap.phases["0-3"]
+    assert 0 < len(quick) <= QUICK_WINS
+    per_pillar = {pid: sum(a.pillar == pid for a in quick) for pid in levels}
+    assert max(per_pillar.values()) <= QUICK_WINS_PER_PILLAR
     for pid in result.weakest:
-        assert any(a.pillar == pid for a in roadmap.phases["0-3"])
+        assert any(a.pillar == pid for a in quick)
+    # a quick win left out of the short list waits for 3-12 months, it is not dropped
+    for a in roadmap.phases["3-12"]:
+        if specs[a.id].quick_win:
+            assert len(quick) == QUICK_WINS or per_pillar[a.pillar] == QUICK_WINS_PER_PILLAR
     # every action of the next two steps is there (none dropped: this firm uses no tool)
     expected = {s.id for pid, lv in levels.items() for step in range(lv, min(lv + 2, 5)) for s in data.for_step(pid, step)}
     assert {a.id for a in all_actions(recs)} == expected
@@ -702,3 +711,19 @@ def test_cli_recommend_with_a_bundled_id():
     out = json.loads(done.stdout)
     assert out["questionnaire"]["id"] == "quick_check" and out["language"] == "vi"
     assert set(out["roadmap"]["targets"]) == {p.id for p in q.pillars}
+
+
+def test_a_firm_at_level_zero_gets_a_short_start_and_a_full_year():
+    """Every pillar at 0: the cheap first steps are many, but the first 3 months stay short."""
+    q = _bundled("dbi_sme")
+    answers: dict = {}
+    for step in range(len(q.pillars)):
+        answers = step_answers(q, step, "low", answers)
+    result = score_assessment(q, answers)
+    assert result.overall_level == 0 and all(p.level == 0 for p in result.pillars.values())
+    recs = recommend(q, result, FirmProfile(size_band="micro", sector="G"), catalogue=_bundled_catalogue())
+    phases = recs.roadmap.phases
+    assert 0 < len(phases["0-3"]) <= QUICK_WINS
+    assert phases["3-12"], "the rest of the first step moves to 3-12 months"
+    assert phases["12-24"]
+    assert len({a.pillar for a in phases["0-3"]}) >= 3, "the quick wins are spread over the pillars"

@@ -355,10 +355,13 @@ def _roadmap(q: Questionnaire, result, recs, lang: str) -> None:
                 this = (action.pillar, action.from_level, action.to_level)
                 if this != heading:
                     heading = this
+                    standing = result.pillars.get(action.pillar)
                     st.markdown(t("results.action_group", pillar=pillar_names.get(action.pillar, action.pillar),
-                                  from_level=action.from_level, to_level=action.to_level))
+                                  from_level=action.from_level, to_level=action.to_level,
+                                  percent=f"{standing.percent:.0f}" if standing and standing.percent is not None else "–"))
                 st.markdown(f"- {text(action.text, lang)}")
-                st.caption(t("results.why", reason=text(action.reason, lang)))
+                why = action.evidence if action.evidence is not None and text(action.evidence, lang) else action.reason
+                st.caption(t("results.why", reason=text(why, lang)))
                 if action.support is not None:  # several actions name the same programmes: each once
                     for sentence in re.split(r"(?<=[.!?])\s+", text(action.support, lang).strip()):
                         if sentence and sentence not in supports:
