@@ -484,6 +484,9 @@ def _advice_for(q: Question, pillar: Pillar, value: Any, chosen: list[Any], pts:
     gap_tags: list[str] = []
     if isinstance(q, MultiQuestion) and not is_empty(value):
         ticked = set(value)
+        for o in q.options:  # "none of these" speaks first: its advice is the place to start
+            if o.id in ticked and o.exclusive and o.advice is not None:
+                texts.append(o.advice)
         for o in q.options:
             if o.id not in ticked and not o.exclusive and o.advice is not None:
                 texts.append(o.advice)
