@@ -126,6 +126,11 @@ def step_ms(q, presses: int) -> tuple[list[float], list[float]]:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(base + "/")
             wait_idle(page)
+            offered = sorted(
+                (load_questionnaire(path) for path in bundled_paths(os.environ.get("QUESTIONNAIRE_DIR") or None)),
+                key=lambda x: (len(x.questions()), x.id),
+            )  # the Start page's order: shortest first
+            pick_radio(page, "start_questionnaire", [x.id for x in offered].index(q.id))
             choose_option(page, "start_sector", "G ·")
             pick_radio(page, "start_size", 1)
             click_button(page, "start_begin")

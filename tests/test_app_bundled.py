@@ -102,3 +102,25 @@ def test_the_pdf_builds_with_vietnamese_text(env, bundled):
     assert data.startswith(b"%PDF")
     text = unicodedata.normalize("NFC", "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages))
     assert unicodedata.normalize("NFC", q.level(result.overall_level).name.get("vi")) in text
+
+
+def test_full_assessment_hides_the_goods_questions_from_a_service_firm(env, bundled):
+    """cx_offer decides, on the same step and at once, whether the delivery question is asked."""
+    q = bundled["dbi_sme"]
+    _, code = open_store().create_draft(q, FirmProfile(sector="M", size_band="micro"))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["code"] = code
+    at.session_state["goto"] = "questionnaire"
+    at.run()
+    keys = lambda: {r.key for r in at.radio}  # noqa: E731
+    assert "q_cx_offer" in keys() and "q_cx_delivery" not in keys()  # unanswered: not asked yet
+    at.radio(key="q_cx_offer").set_value("goods").run()
+    no_errors(at)
+    assert "q_cx_delivery" in keys()
+    at.radio(key="q_cx_offer").set_value("services").run()
+    assert "q_cx_delivery" not in keys()
+    # the whole assessment completes for a service firm and its maximum leaves the goods criteria out
+    app_complete(at, q, "high")
+    no_errors(at)
+    rec = open_store().load(code)
+    assert rec.result["max_total"] < 320
