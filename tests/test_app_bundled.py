@@ -124,3 +124,26 @@ def test_full_assessment_hides_the_goods_questions_from_a_service_firm(env, bund
     no_errors(at)
     rec = open_store().load(code)
     assert rec.result["max_total"] < 320
+
+
+def test_results_explain_why_many_points_can_still_be_level_zero(env, bundled):
+    """Three strong pillars and three empty ones: ~40 % of the points, yet level 0 (DBI needs four pillars)."""
+    q = bundled["dbi_sme"]
+    answers: dict = {}
+    for step in range(len(q.pillars)):
+        answers = step_answers(q, step, "high" if step % 2 else "low", answers)
+    result = score_assessment(q, answers)
+    assert result.overall_level == 0 and result.total > 20
+    store = open_store()
+    _, code = store.create_draft(q, FirmProfile(sector="C", size_band="small"))
+    store.submit(code, q, answers)
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["code"] = code
+    at.session_state["goto"] = "results"
+    at.run()
+    no_errors(at)
+    shown = "\n".join(str(m.value) for m in at.markdown)
+    assert "**Để lên mức 1 · Khởi động** cần:" in shown
+    assert f"tổng điểm trên 20 (hiện {result.total:.0f}) — :green[:material/check: đã đạt]" in shown
+    assert "ít nhất 4 trụ cột ở mức 1 trở lên (hiện 3)" in shown
+    assert "chưa đạt" in shown and "gần đạt nhất: " in shown

@@ -90,9 +90,11 @@ def open_app(page, url: str) -> None:
     wait_idle(page)
 
 
-def begin(page, base: str) -> str:
-    """Start page: profile, begin; returns the resume code shown."""
+def begin(page, base: str, questionnaire: int = 0) -> str:
+    """Start page: questionnaire (by its place in the list), profile, begin; returns the resume code shown."""
     open_app(page, base + "/")
+    if questionnaire:
+        pick_radio(page, "start_questionnaire", questionnaire)
     choose_option(page, "start_sector", "G ·")
     pick_radio(page, "start_size", 1)  # micro
     click_button(page, "start_begin")
@@ -207,6 +209,35 @@ def test_phone_375_screens(browser, server, quick):
         expect(key_locator(page, "overall_level")).to_be_visible()
         _no_horizontal_overflow(page)
         screenshot(page, SCREENS / "results_375.png")
+    finally:
+        context.close()
+
+
+def test_full_assessment_on_a_phone(browser, server):
+    """All 63 questions of the full assessment at 375 px: every step fits, the level matches the engine."""
+    folder = os.environ.get("QUESTIONNAIRE_DIR")
+    offered = sorted((load_questionnaire(p) for p in bundled_paths(folder)), key=lambda q: (len(q.questions()), q.id))
+    full = max(offered, key=lambda q: len(q.questions()))
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=1)
+    page = context.new_page()
+    try:
+        begin(page, server, questionnaire=offered.index(full))
+        expect(page.get_by_text(f"Bước 1/{len(full.pillars)}")).to_be_visible()
+        answers: dict = {}
+        for step in range(len(full.pillars)):
+            answers = browser_answer_step(page, full, step, "high" if step % 2 else "low", answers)
+            _no_horizontal_overflow(page)
+            screenshot(page, SCREENS / f"full_step{step + 1}_375.png")
+            click_button(page, "nav_submit" if step == len(full.pillars) - 1 else "nav_next")
+        overall = key_locator(page, "overall_level")
+        overall.wait_for()
+        wait_idle(page)
+        result = score_assessment(full, answers)
+        expect(overall).to_contain_text(nfc(full.level(result.overall_level).name.get("vi")))
+        assert not full.indicative
+        _no_horizontal_overflow(page)
+        screenshot(page, SCREENS / "full_results_375.png")
     finally:
         context.close()
 

@@ -206,3 +206,68 @@ def test_level_5_needs_all_six(dbi):
     assert r.overall_level == 5
     r = run(dbi, 65, 25, 80, 65, 50, 27)  # 312 but data at 77 %
     assert r.overall_level == 4
+
+
+# ---- what the next level takes --------------------------------------------------------
+
+
+def test_next_level_names_the_missing_condition_and_the_pillars_to_lift(dbi):
+    from scoring.next_level import next_level
+
+    r = run(dbi, 30, 10, 32, 25, 19, 13)  # 129 points, three pillars at 3: level 2
+    step = next_level(dbi, r)
+    assert step.level == 3
+    total, pillars = step.conditions
+    assert (total.kind, total.needed, total.now, total.met) == ("total_points", 128, 129, True)
+    assert (pillars.kind, pillars.needed, pillars.now, pillars.met) == ("pillars", 4, 3, False)
+    # ops 38.5 %, culture 38 %, data 37.1 %: closest to the 40 % threshold first
+    assert pillars.pillars == ("ops", "culture", "data")
+    assert step.missing == (pillars,)
+
+
+def test_next_level_when_only_the_total_is_short(dbi):
+    from scoring.next_level import next_level
+
+    r = run(dbi, 26, 10, 32, 26, 19, 15)  # 128 points, four pillars at 3: level 2
+    step = next_level(dbi, r)
+    assert step.level == 3 and [c.kind for c in step.missing] == ["total_points"]
+
+
+def test_no_next_level_at_the_top(dbi):
+    from scoring.next_level import next_level
+
+    assert next_level(dbi, run(dbi, 65, 25, 80, 65, 50, 35)) is None
+
+
+def test_next_level_of_a_weighted_mean_rule():
+    from scoring.next_level import next_level
+
+    q = load_yaml(
+        """
+id: dmat_like
+version: "1"
+title: {vi: D, en: D}
+description: {vi: d, en: d}
+levels:
+  - {level: 0, name: {vi: Cơ bản, en: Basic}, meaning: {vi: a, en: a}}
+  - {level: 1, name: {vi: Trung bình, en: Average}, meaning: {vi: b, en: b}}
+pillars:
+  - id: a
+    name: {vi: A, en: A}
+    questions: [{id: qa, type: scale, min: 0, max: 10, text: {vi: c, en: q}}]
+  - id: b
+    name: {vi: B, en: B}
+    weight: 3
+    questions: [{id: qb, type: scale, min: 0, max: 10, text: {vi: c, en: q}}]
+rules:
+  pillar_levels: [{level: 1, min_percent: 50}]
+  overall: {method: weighted_mean, bands: [{level: 1, min_percent: 40}]}
+""",
+        "dmat_like.yaml",
+    )
+    r = score_assessment(q, {"qa": 10, "qb": 0})  # (100 × 1 + 0 × 3) / 4 = 25 %
+    step = next_level(q, r)
+    assert step.level == 1
+    (cond,) = step.conditions
+    assert (cond.kind, cond.needed, cond.now, cond.met) == ("mean_percent", 40, 25, False)
+    assert next_level(q, score_assessment(q, {"qa": 10, "qb": 10})) is None

@@ -14,6 +14,7 @@ import streamlit as st
 
 from scoring.engine import score_assessment
 from scoring.model import Questionnaire
+from scoring.next_level import next_level
 from ui import charts, common, questions, resources, state
 from ui.i18n import t, t_or, text
 from ui.safe import callback, section
@@ -209,9 +210,31 @@ def _overall(q: Questionnaire, result, lang: str) -> None:
         except KeyError:
             pass
         st.caption(t("results.points", percent=_pct(result.percent)))
+        _next_level(q, result, lang)
         if result.indicative:
             note = text(q.indicative_note, lang) if q.indicative_note is not None else t("results.indicative")
             st.info(note, icon=":material/info:")
+
+
+def _next_level(q: Questionnaire, result, lang: str) -> None:
+    """The next level's conditions, each met or not: why many points can still mean a low level."""
+    step = next_level(q, result)
+    if step is None:
+        return
+    names = {p.id: text(p.name, lang) for p in q.pillars}
+    lines = []
+    for cond in step.conditions:
+        needed, now = f"{cond.needed:g}", f"{cond.now:.0f}"
+        line = t(f"results.cond_{cond.kind}", needed=needed, now=now, level=step.level)
+        if cond.kind == "pillars" and not cond.met:
+            lift = cond.pillars[: max(1, int(cond.needed - cond.now))]
+            line += " · " + t("results.cond_lift", names=", ".join(names.get(pid, pid) for pid in lift))
+        mark = ":green[:material/check: " + t("results.cond_met") + "]" if cond.met else (
+            ":orange[:material/close: " + t("results.cond_missing") + "]")
+        lines.append(f"- {line} — {mark}")
+    with st.container(key="next_level"):
+        st.markdown(t("results.next_level", level=step.level, name=_level_name(q, step.level, lang)) + "\n" +
+                    "\n".join(lines))
 
 
 def _downloads(q, rec, result, recs, bench, lang) -> None:
