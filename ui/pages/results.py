@@ -226,12 +226,13 @@ def _next_level(q: Questionnaire, result, lang: str) -> None:
     for cond in step.conditions:
         needed, now = f"{cond.needed:g}", f"{cond.now:.0f}"
         line = t(f"results.cond_{cond.kind}", needed=needed, now=now, level=step.level)
+        mark = ":green[:material/check: " + t("results.cond_met") + "]" if cond.met else (
+            ":orange[:material/close: " + t("results.cond_missing") + "]")
+        line += f" — {mark}"
         if cond.kind == "pillars" and not cond.met:
             lift = cond.pillars[: max(1, int(cond.needed - cond.now))]
             line += " · " + t("results.cond_lift", names=", ".join(names.get(pid, pid) for pid in lift))
-        mark = ":green[:material/check: " + t("results.cond_met") + "]" if cond.met else (
-            ":orange[:material/close: " + t("results.cond_missing") + "]")
-        lines.append(f"- {line} — {mark}")
+        lines.append(f"- {line}")
     with st.container(key="next_level"):
         st.markdown(t("results.next_level", level=step.level, name=_level_name(q, step.level, lang)) + "\n" +
                     "\n".join(lines))
