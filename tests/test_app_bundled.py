@@ -43,6 +43,15 @@ def no_errors(at) -> None:
     assert not [e.value for e in at.error], [e.value for e in at.error]
 
 
+def open_at(code: str, page: str) -> AppTest:
+    """The app opened on ``page`` for the assessment with this resume code."""
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["code"] = code
+    at.session_state["goto"] = page
+    at.run()
+    return at
+
+
 def test_start_offers_both_bundled_questionnaires_quick_first(env, bundled):
     assert {"quick_check", "dbi_sme"} <= set(bundled)
     at = AppTest.from_file(str(APP), default_timeout=60).run()
@@ -79,10 +88,7 @@ def test_quick_check_through_the_pages(env, bundled, how):
 def test_full_assessment_first_step_renders(env, bundled):
     q = bundled["dbi_sme"]
     _, code = open_store().create_draft(q, FirmProfile(sector="C", size_band="small"))
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params["code"] = code
-    at.session_state["goto"] = "questionnaire"
-    at.run()
+    at = open_at(code, "questionnaire")
     no_errors(at)
     assert f"1/{len(q.pillars)}" in at.progress[0].proto.text
 
@@ -108,10 +114,7 @@ def test_full_assessment_hides_the_goods_questions_from_a_service_firm(env, bund
     """cx_offer decides, on the same step and at once, whether the delivery question is asked."""
     q = bundled["dbi_sme"]
     _, code = open_store().create_draft(q, FirmProfile(sector="M", size_band="micro"))
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params["code"] = code
-    at.session_state["goto"] = "questionnaire"
-    at.run()
+    at = open_at(code, "questionnaire")
     keys = lambda: {r.key for r in at.radio}  # noqa: E731
     assert "q_cx_offer" in keys() and "q_cx_delivery" not in keys()  # unanswered: not asked yet
     at.radio(key="q_cx_offer").set_value("goods").run()
@@ -137,10 +140,7 @@ def test_results_explain_why_many_points_can_still_be_level_zero(env, bundled):
     store = open_store()
     _, code = store.create_draft(q, FirmProfile(sector="C", size_band="small"))
     store.submit(code, q, answers)
-    at = AppTest.from_file(str(APP), default_timeout=60)
-    at.query_params["code"] = code
-    at.session_state["goto"] = "results"
-    at.run()
+    at = open_at(code, "results")
     no_errors(at)
     shown = "\n".join(str(m.value) for m in at.markdown)
     assert "**Để lên mức 1 · Khởi động** cần:" in shown
