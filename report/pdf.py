@@ -14,6 +14,7 @@ through ``para`` (cleaned for the font, markup escaped) before it reaches a Para
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterable
 from datetime import date
 from functools import lru_cache
@@ -207,6 +208,29 @@ def _table(rows: list[list[Any]], widths: list[float], extra: Iterable[tuple] = 
     return table
 
 
+def _heads_with_table(heads: list[Flowable], table: Table, rows: int = 1) -> list[Flowable]:
+    """Headings followed by a long table that may run over pages.
+
+    ``keepWithNext`` on a heading would bind it to the WHOLE table: a table a little too long
+    for the rest of the page then moves entirely to the next one and leaves the page half
+    empty. Instead the headings go to a new page only when they, the table's header row and its
+    first ``rows`` rows do not fit; the table then splits where it must (its header repeats),
+    never leaving a single row alone on either page.
+    """
+    n = len(table._cellvalues)
+    if n >= 5:  # a split leaves at least two rows on either side: no lone row on a page
+        table.setStyle(TableStyle([("NOSPLIT", (0, 1), (-1, 2)), ("NOSPLIT", (0, n - 2), (-1, n - 1))]))
+        rows = max(rows, 2)
+    need = 0.0
+    for h in heads:
+        h.keepWithNext = 0
+        need += h.wrap(W, PAGE_H)[1] + h.getSpaceBefore() + h.getSpaceAfter()
+    table.wrap(W, PAGE_H)
+    heights = list(getattr(table, "_rowHeights", None) or [])
+    need += sum(heights[: 1 + rows]) + 4
+    return [CondPageBreak(need), *heads, table]
+
+
 # ---------------------------------------------------------------- header, footer, page numbers
 
 
@@ -268,6 +292,32 @@ class _NumberedCanvas(Canvas):
 # ---------------------------------------------------------------- answers in words
 
 
+def with_unit(number: str, unit: str) -> str:
+    """A number and its unit as both languages print them: 45% (no space before a percent sign,
+    like the report's own percentages), 12 người, 3,5 tỷ đồng."""
+    unit = (unit or "").strip()
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit.startswith("%") else f"{number} {unit}"
+
+
+def _scale_text(q: ScaleQuestion, value: Any, lang: str) -> str:
+    """``3 / 5`` with the anchor's words; between two anchors, the two that frame the answer
+    (a bare "3 / 5" means little when only 0, 2 and 5 have words)."""
+    words = f"{format_number(value, lang)} / {q.max}"
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return para(words)
+    exact = q.anchors.get(int(value)) if float(value).is_integer() else None
+    if exact is not None:
+        return para(f"{words} ({exact.get(lang)})")
+    below = [k for k in q.anchors if k < value]
+    above = [k for k in q.anchors if k > value]
+    if not below or not above:
+        return para(words)
+    lo, hi = q.anchors[max(below)].get(lang), q.anchors[min(above)].get(lang)
+    return f"{para(words)} {SMALL}({t(lang, 'scale_between', lo=para(lo), hi=para(hi))})</font>"
+
+
 def answer_text(q: Any, status: str, value: Any, lang: str) -> str:
     """One answer as Paragraph markup, in words (labels in the chosen language)."""
     if status == HIDDEN:
@@ -283,12 +333,9 @@ def answer_text(q: Any, status: str, value: Any, lang: str) -> str:
             return t(lang, "answer_none")
         return t(lang, "answer_missing")
     if isinstance(q, ScaleQuestion):
-        anchor = q.anchors.get(int(value)) if isinstance(value, (int, float)) else None
-        words = f"{format_number(value, lang)} / {q.max}"
-        return para(words + (f" ({anchor.get(lang)})" if anchor else ""))
+        return _scale_text(q, value, lang)
     if isinstance(q, NumberQuestion):
-        unit = f" {q.unit.get(lang)}" if q.unit else ""
-        return para(f"{format_number(value, lang)}{unit}")
+        return para(with_unit(format_number(value, lang), q.unit.get(lang) if q.unit else ""))
     labels = {o.id: (o.label.get(lang) if o.label else o.id) for o in getattr(q, "options", ())}
     if isinstance(q, MultiQuestion):
         items = [labels.get(v, str(v)) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
@@ -322,13 +369,7 @@ def _profile_lines(profile: Any, lang: str) -> list[tuple[str, str]]:
         out.append((t(lang, "sector"), f"{sector} — {name}" if name else str(sector)))
     size = _get(profile, "size_band")
     if size:
-        name = None
-        try:
-            from scoring.recommend import SIZE_NAMES
-
-            name = SIZE_NAMES.get(size, {}).get(lang)
-        except ImportError:  # pragma: no cover
-            pass
+        name = _size_name(str(size), lang)
         out.append((t(lang, "size"), name[:1].upper() + name[1:] if name else str(size)))
     province = _get(profile, "province")
     if province:
@@ -340,17 +381,35 @@ def _profile_lines(profile: Any, lang: str) -> list[tuple[str, str]]:
 
 
 def _province_name(pid: str, lang: str) -> str:
-    try:  # the reference list, when the profile module has one
-        import scoring.profile as reference  # type: ignore[import-not-found]
+    """The unit's name from the reference list ("ha_noi" → Hà Nội / Hanoi; a former province or
+    an alias → the current unit); an unknown value as it was given, never a made-up spelling."""
+    try:
+        from scoring.profile import province_from_name
 
-        finder = getattr(reference, "province_name", None)
-        if callable(finder):
-            name = finder(pid, lang)
-            if name:
-                return str(name)
-    except Exception:  # noqa: BLE001 - a missing or different reference module: show the id
+        found = province_from_name(pid)
+        if found is not None:
+            return found.name.get(lang)
+    except Exception:  # noqa: BLE001 - an unreadable reference file must not stop the report
         pass
-    return pid.replace("_", " ").title()
+    return pid.replace("_", " ").title() if re.fullmatch(r"[a-z0-9_]+", pid) else pid
+
+
+def _size_name(band: str, lang: str) -> str | None:
+    """The size band's name from the reference list (Doanh nghiệp siêu nhỏ / Micro enterprise)."""
+    try:
+        from scoring.profile import load_profile_reference
+
+        found = load_profile_reference().size_band(band)
+        if found is not None:
+            return found.name.get(lang)
+    except Exception:  # noqa: BLE001 - fall back to the recommender's names
+        pass
+    try:
+        from scoring.recommend import SIZE_NAMES
+
+        return SIZE_NAMES.get(band, {}).get(lang)
+    except ImportError:  # pragma: no cover - recommend is part of the project
+        return None
 
 
 # ---------------------------------------------------------------- the builder
@@ -542,7 +601,7 @@ class _Report:
                 out.append(P(para(q.question(qid).text.get(lang)), "bullet", bulletText="✓"))
         else:
             out.append(P(self.T("nothing_working"), "small"))
-        out.append(P(self.T("gaps"), "h2"))
+        gaps_head = P(self.T("gaps"), "h2")
         grouped: dict[str, list[str]] = {}
         for a in r.advice:  # biggest gaps first (the engine's order)
             if a.pillar == pillar.id:
@@ -555,7 +614,7 @@ class _Report:
             if qr is not None and qr.status == ANSWERED and qr.max > 0 and qr.points < qr.max:
                 grouped.setdefault(question.id, [])
         if not grouped:
-            out.append(P(self.T("no_gaps"), "small"))
+            out += [gaps_head, P(self.T("no_gaps"), "small")]
         else:
             rows: list[list[Any]] = [[P(self.T("question"), "th"), P(self.T("your_answer"), "th"),
                                       P(self.T("how_better"), "th")]]
@@ -568,7 +627,7 @@ class _Report:
                     M(answer_text(question, qr.status if qr else UNANSWERED, value, lang), W * 0.24),
                     P("<br/>".join(para(x) for x in texts) or self.T("none"), "cell"),
                 ])
-            out.append(_table(rows, [W * 0.34, W * 0.24, W * 0.42]))
+            out += _heads_with_table([gaps_head], _table(rows, [W * 0.34, W * 0.24, W * 0.42]))
         # a page per pillar; a quick check's short pillars share pages (no half-empty sheets)
         out.append(CondPageBreak(70 * mm) if self.compact and not last else PageBreak())
         return out
@@ -592,6 +651,7 @@ class _Report:
                            f" · {self.T(f'phase_{ph}_sub')}", "phase"), "", ""])
             extra += [("SPAN", (0, i), (-1, i)), ("BACKGROUND", (0, i), (-1, i), PHASE_BG[ph]),
                       ("LINEBEFORE", (0, i), (0, i), 3, PHASE_INK[ph])]
+            extra.append(("NOSPLIT", (0, i), (-1, i + 1)))  # the phase row stays with its first action
             actions = phases.get(ph, [])
             if not actions:
                 rows.append([P(self.T("phase_empty"), "cell_small"), "", ""])
@@ -642,7 +702,9 @@ class _Report:
             out.append(P(self.T("no_categories")))
         for n, c in enumerate(categories, 1):
             mode = self.T("mode_improve") if _get(c, "mode") == "improve" else self.T("mode_adopt")
-            head = P(f"{n}. {para(_txt(_get(c, 'name'), lang))} <font size='9' color='#607d8b'>· {mode}</font>", "h2")
+            mode = "\u00a0".join(mode.split())  # wraps as a whole, never a lone last word
+            head = P(f"{n}. {para(_txt(_get(c, 'name'), lang))} <font size='9' color='#607d8b'>·\u00a0{mode}</font>",
+                     "h2")
             intro = []
             problem = _txt(_get(c, "problem"), lang)
             reason = _txt(_get(c, "reason"), lang)
@@ -694,7 +756,8 @@ class _Report:
 
     def appendix(self) -> list[Flowable]:
         lang, q, r = self.lang, self.q, self.r
-        out: list[Flowable] = [P(self.T("appendix"), "h1")]
+        out: list[Flowable] = []
+        heads: list[Flowable] = [P(self.T("appendix"), "h1")]
         for pillar in q.pillars:
             rows: list[list[Any]] = [[P(self.T("question"), "th"), P(self.T("your_answer"), "th")]]
             for question in pillar.questions:
@@ -706,7 +769,9 @@ class _Report:
                     rows.append([P(para(question.text.get(lang)), style), P(answer_text(question, status, value, lang), style)])
                 else:
                     rows.append([M(para(question.text.get(lang)), W * 0.55), M(answer_text(question, status, value, lang), W * 0.45)])
-            out += [P(para(pillar.name.get(lang)), "h2"), _table(rows, [W * 0.55, W * 0.45])]
+            heads.append(P(para(pillar.name.get(lang)), "h2"))
+            out += _heads_with_table(heads, _table(rows, [W * 0.55, W * 0.45]))
+            heads = []
         return out
 
     def story(self) -> list[Flowable]:
