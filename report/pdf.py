@@ -52,6 +52,7 @@ from scoring.model import (
     ScaleQuestion,
     TextQuestion,
 )
+from scoring.next_level import next_level
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 18 * mm
@@ -515,6 +516,7 @@ class _Report:
         out.append(P(f"<b>{self.T('level_n', n=level)} · {para(_level_name(q, level, lang))}</b> — {points}"))
         if meaning:
             out.append(P(f"<b>{self.T('what_level_means')}:</b> {para(meaning)}"))
+        out += self._next_level()
         if r.indicative or q.indicative:
             out.append(P(f"<b>{self.T('indicative')}.</b> {self.T('indicative_note')}", "small"))
 
@@ -545,6 +547,23 @@ class _Report:
         drawing = charts.radar(names, firm, peers, (self.T("you"), self.T("peers")), size=size, label_width=105)
         drawing.hAlign = "CENTER"
         out += [drawing, PageBreak()]
+        return out
+
+    def _next_level(self) -> list[Flowable]:
+        """The next level's conditions, met or not: why many points can still mean a low level."""
+        step = next_level(self.q, self.r)
+        if step is None:
+            return []
+        out = [P(f"<b>{self.T('next_level', level=step.level, name=para(_level_name(self.q, step.level, self.lang)))}:</b>")]
+        for cond in step.conditions:
+            now = format_number(cond.now, self.lang) if cond.kind == "total_points" else f"{cond.now:.0f}"
+            line = self.T(f"cond_{cond.kind}", needed=format_number(cond.needed, self.lang), now=now, level=step.level)
+            mark = self.T("cond_met") if cond.met else f"<b>{self.T('cond_missing')}</b>"
+            line = f"{line} — {mark}"
+            if cond.kind == "pillars" and not cond.met:
+                lift = cond.pillars[: max(1, int(cond.needed - cond.now))]
+                line += " · " + self.T("cond_lift", names=", ".join(para(self.pname(pid)) for pid in lift))
+            out.append(P(line, "bullet", bulletText="✓" if cond.met else "✗"))
         return out
 
     def _peer_values(self) -> list[float] | None:

@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
+from report.text import format_number
 from scoring.engine import score_assessment
 from scoring.loader import BUNDLED_DIR, bundled_paths, load_questionnaire
 from scoring.model import FirmProfile
@@ -144,6 +145,6 @@ def test_results_explain_why_many_points_can_still_be_level_zero(env, bundled):
     no_errors(at)
     shown = "\n".join(str(m.value) for m in at.markdown)
     assert "**Để lên mức 1 · Khởi động** cần:" in shown
-    assert f"tổng điểm trên 20 (hiện {result.total:.0f}) — :green[:material/check: đã đạt]" in shown
+    assert f"tổng điểm trên 20 (hiện {format_number(result.total, 'vi')}) — :green[:material/check: đã đạt]" in shown
     assert "ít nhất 4 trụ cột ở mức 1 trở lên (hiện 3)" in shown
     assert "chưa đạt" in shown and "gần đạt nhất: " in shown

@@ -824,3 +824,29 @@ def test_split_table_leaves_no_single_row_on_either_page():
     assert sorted(re.findall(r"row\d\d", pages[1])) == ["row09", "row10"]
     pages = pages_for(1.5)  # room for the first row only: heading and table start the next page
     assert len(pages) == 2 and "Heading" not in pages[0] and "row01" in pages[1] and "row02" in pages[1]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_summary_says_what_the_next_level_takes(lang):
+    """Three full pillars and three empty ones: many points, level 0; the summary says why."""
+    from scoring.next_level import next_level
+
+    q = _dbi()
+    from tests.e2e_helpers import step_answers
+
+    answers: dict = {}
+    for step in range(len(q.pillars)):
+        answers = step_answers(q, step, "high" if step % 2 else "low", answers)
+    pdf, result, _ = build(q, lang, answers=answers)
+    assert result.overall_level == 0 and result.total > 20
+    step = next_level(q, result)
+    summary = squash(next(p for p in page_texts(pdf) if ("Tóm tắt" if lang == "vi" else "Summary") in p))
+    want = {
+        "vi": ["Để lên mức 1 · Khởi động cần:", "ít nhất 4 trụ cột ở mức 1 trở lên (hiện 3) — chưa đạt", "— đã đạt"],
+        "en": ["To reach level 1 · Start-up you need:", "at least 4 pillars at level 1 or higher (now 3) — not yet",
+               "— done"],
+    }[lang]
+    for phrase in want:
+        assert squash(phrase) in summary, phrase
+    closest = q.pillar(step.missing[0].pillars[0]).name.get(lang)
+    assert squash(closest) in summary

@@ -12,6 +12,7 @@ from datetime import date
 
 import streamlit as st
 
+from report.text import format_number
 from scoring.engine import score_assessment
 from scoring.model import Questionnaire
 from scoring.next_level import next_level
@@ -224,7 +225,8 @@ def _next_level(q: Questionnaire, result, lang: str) -> None:
     names = {p.id: text(p.name, lang) for p in q.pillars}
     lines = []
     for cond in step.conditions:
-        needed, now = f"{cond.needed:g}", f"{cond.now:.0f}"
+        needed = format_number(cond.needed, lang)
+        now = format_number(cond.now, lang) if cond.kind == "total_points" else f"{cond.now:.0f}"
         line = t(f"results.cond_{cond.kind}", needed=needed, now=now, level=step.level)
         mark = ":green[:material/check: " + t("results.cond_met") + "]" if cond.met else (
             ":orange[:material/close: " + t("results.cond_missing") + "]")
