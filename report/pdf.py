@@ -680,7 +680,8 @@ class _Report:
                 support = _get(a, "support")
                 if support is not None and _txt(support, lang):
                     body += f"<br/>{SMALL}<b>{self.T('support')}:</b> {para(_txt(support, lang))}</font>"
-                reason = _txt(_get(a, "reason"), lang)
+                # the pillar and step have their own columns: the answers behind the step are enough
+                reason = _txt(_get(a, "evidence"), lang) or _txt(_get(a, "reason"), lang)
                 if reason:
                     body += f"<br/>{SMALL}{para(reason)}</font>"
                 j = len(rows)
