@@ -136,11 +136,16 @@ def radar(
         chart.strands[k + 1].strokeDashArray = (4, 2)
         chart.strands[k + 1].fillColor = None
     d.add(chart)
-    # ring values along the first (upward) spoke
+    # ring values between the first two spokes (clockwise from the top): a firm's points sit on
+    # the spokes, so a value there never covers one
     cx = chart.x + size / 2
     cy = chart.y + size / 2
+    half = math.pi / n if n >= 3 else math.pi / 4
+    angle = math.pi / 2 - half
     for r in rings:
-        d.add(String(cx + 3, cy + size / 2 * r / 100 - 8, f"{r}", fontName=FONT, fontSize=6, fillColor=MUTED))
+        radius = size / 2 * r / 100 * math.cos(half) - 4  # just inside the ring's edge
+        d.add(String(cx + radius * math.cos(angle), cy + radius * math.sin(angle) - 2, f"{r}",
+                     fontName=FONT, fontSize=6, fillColor=MUTED, textAnchor="middle"))
     if peers is not None:
         _legend(d, 4, 4, [(FIRM, labels[0]), (PEERS, labels[1])], w - 8)
     return d
