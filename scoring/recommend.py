@@ -696,7 +696,7 @@ def _rank_categories(
         lifted = sorted((pid for pid, c in contributions.items() if c > 0), key=lambda pid: (-contributions[pid], pillars.sort_key(pid)))
         mode = "improve" if cid in used else "adopt"
         gap_ev = gaps[cid]
-        use_ev = uses.get(cid, []) if mode == "improve" else []
+        use_ev = uses.get(cid, [])[:1] if mode == "improve" else []  # one answer is proof enough
         picks, note = _pick_platforms(cid, platforms, profile, budget)
         questions = []
         for e in gap_ev + use_ev:
