@@ -140,8 +140,10 @@ def _factorise(q: Question, series: pd.Series | None, n: int) -> _Column:
     return _Column(codes, [decode_cell(q, u) for u in uniques])
 
 
-def _lookup(per_value: list[Any], missing: Any, codes: np.ndarray, dtype) -> np.ndarray:
+def _lookup(per_value: list[Any], missing: Any, codes: np.ndarray, dtype, out: np.ndarray | None = None) -> np.ndarray:
     table = np.array(list(per_value) + [missing], dtype=dtype)
+    if out is not None:  # a reused buffer: a million-row score then allocates far less
+        return table.take(codes, out=out, mode="wrap")  # codes lie in -1..len-1: wrap = indexing
     return table[codes]  # code -1 picks the last entry: the empty answer
 
 
@@ -163,6 +165,8 @@ def score_frame(questionnaire: Questionnaire, frame: pd.DataFrame, *, validate: 
     pillar_max: list[np.ndarray] = []
     pillar_pct: list[np.ndarray] = []
     pillar_lvl: list[np.ndarray] = []
+    everyone = np.ones(n, dtype=bool)
+    buf_pts, buf_max = np.empty(n), np.empty(n)  # each question's points and maximum, row by row
 
     def note(rows: np.ndarray, message: str) -> None:
         nonlocal n_problems
@@ -191,31 +195,43 @@ def score_frame(questionnaire: Questionnaire, frame: pd.DataFrame, *, validate: 
         for q in pillar.questions:
             col = _factorise(q, frame[q.id] if q.id in frame.columns else None, n)
             columns[q.id] = col
-            vis = mask(q.show_if) if q.show_if is not None else np.ones(n, dtype=bool)
-            visible[q.id] = vis
+            # None stands for "every row": most questions have no condition and no N/A, and
+            # skipping the masks there saves most of the memory traffic (same sums either way:
+            # adding 0.0 for a row that does not count leaves its sum unchanged)
+            vis = mask(q.show_if) if q.show_if is not None else None
+            visible[q.id] = vis if vis is not None else everyone
             outcomes = []
             for code, value in enumerate(col.values):
                 if value is not None:
                     bad = check_answer(q, value)
                     if bad:
                         if validate:
-                            note(vis & (col.codes == code), "; ".join(bad))
+                            rows = col.codes == code
+                            note(rows if vis is None else vis & rows, "; ".join(bad))
                         outcomes.append((NOT_APPLICABLE, 0.0, 0.0))  # only reached without validation
                         continue
                 outcomes.append(question_outcome(q, value))
             empty = question_outcome(q, None)
             if validate and q.required:
                 missing = _lookup([o[0] == "unanswered" for o in outcomes], True, col.codes, bool)
-                note(vis & missing, f"{q.id}: required answer missing")
-            status_na = _lookup([o[0] == NOT_APPLICABLE for o in outcomes], False, col.codes, bool)
-            q_pts = _lookup([o[1] for o in outcomes], empty[1], col.codes, np.float64)
-            q_max = _lookup([o[2] for o in outcomes], empty[2], col.codes, np.float64)
-            counted = vis & ~status_na
-            na += vis & status_na
-            pts += np.where(counted, q_pts, 0.0)
-            mx += np.where(counted, q_max, 0.0)
+                note(missing if vis is None else vis & missing, f"{q.id}: required answer missing")
+            na_flags = [o[0] == NOT_APPLICABLE for o in outcomes]
+            status_na = _lookup(na_flags, False, col.codes, bool) if any(na_flags) else None
+            if status_na is None:
+                counted = vis
+            else:
+                counted = ~status_na if vis is None else vis & ~status_na
+                na += status_na if vis is None else vis & status_na
+            q_pts = _lookup([o[1] for o in outcomes], empty[1], col.codes, np.float64, buf_pts)
+            pts += q_pts if counted is None else np.where(counted, q_pts, 0.0)
+            maxes = {o[2] for o in outcomes} | {empty[2]}
+            if counted is None and len(maxes) == 1 and exact:
+                mx += maxes.pop()  # the same maximum on every row
+                continue
+            q_max = _lookup([o[2] for o in outcomes], empty[2], col.codes, np.float64, buf_max)
+            mx += q_max if counted is None else np.where(counted, q_max, 0.0)
             if not exact:
-                has_max = counted & (q_max > 0)
+                has_max = q_max > 0 if counted is None else counted & (q_max > 0)
                 ratio = np.divide(q_pts, q_max, out=np.zeros(n), where=q_max > 0)
                 ratio_sum += np.where(has_max, ratio, 0.0)
                 ratio_n += has_max
@@ -279,7 +295,8 @@ def score_frame(questionnaire: Questionnaire, frame: pd.DataFrame, *, validate: 
     out["max_total"] = max_total
     out["percent"] = percent
     out["overall_level"] = overall.astype(np.int8)
-    return pd.DataFrame(out, index=frame.index)
+    # copy=False: the arrays are ours and fresh; stacking them into blocks costs more than scoring
+    return pd.DataFrame(out, index=frame.index, copy=False)
 
 
 __all__ = ["ANSWERED", "BulkAnswerError", "answers_to_frame", "decode_cell", "encode_cell", "score_frame"]
