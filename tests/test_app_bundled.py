@@ -148,3 +148,39 @@ def test_results_explain_why_many_points_can_still_be_level_zero(env, bundled):
     assert f"tổng điểm trên 20 (hiện {format_number(result.total, 'vi')}) — :green[:material/check: đã đạt]" in shown
     assert "ít nhất 4 trụ cột ở mức 1 trở lên (hiện 3)" in shown
     assert "chưa đạt" in shown and "gần đạt nhất: " in shown
+
+
+def test_a_quick_check_result_offers_the_full_assessment_with_the_same_profile(env, bundled):
+    quick, full = bundled["quick_check"], bundled["dbi_sme"]
+    answers: dict = {}
+    for step in range(len(quick.pillars)):
+        answers = step_answers(quick, step, "low", answers)
+    store = open_store()
+    profile = FirmProfile(name="Công ty Minh An", sector="C", size_band="small", province="ha_noi")
+    _, code = store.create_draft(quick, profile, consent=True)
+    store.submit(code, quick, answers)
+    at = open_at(code, "results")
+    no_errors(at)
+    assert "Làm bài đánh giá đầy đủ" in [b.label for b in at.button]
+    at.button(key="start_full").click().run()
+    no_errors(at)
+    new_code = at.session_state["code"]
+    assert new_code != code
+    rec = store.load(new_code)
+    assert rec.questionnaire_id == full.id and rec.status == "draft"
+    assert rec.profile == profile and rec.consent is True
+    assert f"1/{len(full.pillars)}" in at.progress[0].proto.text
+
+
+def test_the_full_assessment_result_does_not_offer_itself(env, bundled):
+    full = bundled["dbi_sme"]
+    answers: dict = {}
+    for step in range(len(full.pillars)):
+        answers = step_answers(full, step, "high", answers)
+    store = open_store()
+    _, code = store.create_draft(full, FirmProfile(sector="C", size_band="small"))
+    store.submit(code, full, answers)
+    at = open_at(code, "results")
+    no_errors(at)
+    assert "start_full" not in [b.key for b in at.button]
+    assert "start_follow_up" in [b.key for b in at.button]

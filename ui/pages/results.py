@@ -76,6 +76,21 @@ def _start_follow_up(q: Questionnaire, rec) -> None:
 
 
 @callback
+def _start_full(full: Questionnaire, rec) -> None:
+    """From a quick check to the full assessment: the same firm profile and consent, a new code."""
+    state.start(full, rec.profile, consent=rec.consent)
+    state.goto("questionnaire")
+
+
+def _full_assessment(q: Questionnaire) -> Questionnaire | None:
+    """The shortest questionnaire that is not indicative and covers the same pillars."""
+    pillars = {p.id for p in q.pillars}
+    full = [x for x in resources.available().questionnaires
+            if not x.indicative and x.id != q.id and {p.id for p in x.pillars} == pillars]
+    return full[0] if full else None
+
+
+@callback
 def _ask_delete() -> None:
     ss[CONFIRM_DELETE] = True
 
@@ -453,6 +468,13 @@ def _progress(q: Questionnaire, result, previous, lang: str) -> None:
 
 def _follow_up_and_delete(q: Questionnaire, rec) -> None:
     st.subheader(t("results.what_next"), anchor=False)
+    full = _full_assessment(q) if q.indicative else None
+    if full is not None:
+        with st.container(border=True, key="go_full"):
+            st.markdown(t("results.full_explain", title=text(full.title, state.lang()),
+                          minutes=full.estimated_minutes or "–", questions=len(full.questions())))
+            st.button(t("results.full_start"), key="start_full", type="primary", on_click=_start_full,
+                      args=(full, rec), icon=":material/checklist:")
     with st.container(border=True, key="follow_up"):
         st.markdown(t("results.follow_up_explain"))
         st.button(t("results.follow_up"), key="start_follow_up", on_click=_start_follow_up, args=(q, rec),
