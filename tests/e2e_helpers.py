@@ -75,6 +75,14 @@ def step_answers(q: Questionnaire, step: int, how: str, answers: dict[str, Any])
     return out
 
 
+def all_answers(q: Questionnaire, *hows: str) -> dict[str, Any]:
+    """Answers to every step; ``hows`` cycle over the steps ("low", "high" → weak, strong, weak …)."""
+    answers: dict[str, Any] = {}
+    for step in range(len(q.pillars)):
+        answers = step_answers(q, step, hows[step % len(hows)], answers)
+    return answers
+
+
 # ------------------------------------------------------------------ AppTest
 
 

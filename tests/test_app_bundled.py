@@ -21,7 +21,7 @@ from scoring.loader import BUNDLED_DIR, bundled_paths, load_questionnaire
 from scoring.model import FirmProfile
 from store import close_stores, open_store
 from tests.conftest import needs_bundled
-from tests.e2e_helpers import APP, app_complete, step_answers
+from tests.e2e_helpers import APP, all_answers, app_complete
 
 pytestmark = needs_bundled
 
@@ -99,9 +99,7 @@ def test_the_pdf_builds_with_vietnamese_text(env, bundled):
     from ui.pages.results import _pdf_builder
 
     q = bundled["quick_check"]
-    answers = {}
-    for step in range(len(q.pillars)):
-        answers = step_answers(q, step, "low", answers)
+    answers = all_answers(q, "low")
     result = score_assessment(q, answers)
     profile = FirmProfile(name="Công ty Minh An", sector="G", size_band="micro")
     recs = recommend(q, result, profile)
@@ -133,9 +131,7 @@ def test_full_assessment_hides_the_goods_questions_from_a_service_firm(env, bund
 def test_results_explain_why_many_points_can_still_be_level_zero(env, bundled):
     """Three strong pillars and three empty ones: ~40 % of the points, yet level 0 (DBI needs four pillars)."""
     q = bundled["dbi_sme"]
-    answers: dict = {}
-    for step in range(len(q.pillars)):
-        answers = step_answers(q, step, "high" if step % 2 else "low", answers)
+    answers = all_answers(q, "low", "high")
     result = score_assessment(q, answers)
     assert result.overall_level == 0 and result.total > 20
     store = open_store()
@@ -152,9 +148,7 @@ def test_results_explain_why_many_points_can_still_be_level_zero(env, bundled):
 
 def test_a_quick_check_result_offers_the_full_assessment_with_the_same_profile(env, bundled):
     quick, full = bundled["quick_check"], bundled["dbi_sme"]
-    answers: dict = {}
-    for step in range(len(quick.pillars)):
-        answers = step_answers(quick, step, "low", answers)
+    answers = all_answers(quick, "low")
     store = open_store()
     profile = FirmProfile(name="Công ty Minh An", sector="C", size_band="small", province="ha_noi")
     _, code = store.create_draft(quick, profile, consent=True)
@@ -174,9 +168,7 @@ def test_a_quick_check_result_offers_the_full_assessment_with_the_same_profile(e
 
 def test_the_full_assessment_result_does_not_offer_itself(env, bundled):
     full = bundled["dbi_sme"]
-    answers: dict = {}
-    for step in range(len(full.pillars)):
-        answers = step_answers(full, step, "high", answers)
+    answers = all_answers(full, "high")
     store = open_store()
     _, code = store.create_draft(full, FirmProfile(sector="C", size_band="small"))
     store.submit(code, full, answers)

@@ -26,7 +26,7 @@ from scoring.roadmap_data import (
     load_roadmap,
     load_roadmap_text,
 )
-from tests.e2e_helpers import step_answers
+from tests.e2e_helpers import all_answers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -716,10 +716,7 @@ def test_cli_recommend_with_a_bundled_id():
 def test_a_firm_at_level_zero_gets_a_short_start_and_a_full_year():
     """Every pillar at 0: the cheap first steps are many, but the first 3 months stay short."""
     q = _bundled("dbi_sme")
-    answers: dict = {}
-    for step in range(len(q.pillars)):
-        answers = step_answers(q, step, "low", answers)
-    result = score_assessment(q, answers)
+    result = score_assessment(q, all_answers(q, "low"))
     assert result.overall_level == 0 and all(p.level == 0 for p in result.pillars.values())
     recs = recommend(q, result, FirmProfile(size_band="micro", sector="G"), catalogue=_bundled_catalogue())
     phases = recs.roadmap.phases
