@@ -42,7 +42,7 @@ from reportlab.platypus import (
 
 from report import charts
 from report.fonts import FONT, FONT_BOLD, clean, fit, register
-from report.text import format_date, format_number, format_percent, lang_of, t
+from report.text import format_condition, format_date, format_number, format_percent, lang_of, t
 from scoring.engine import ANSWERED, HIDDEN, NOT_APPLICABLE, UNANSWERED
 from scoring.model import (
     MatrixQuestion,
@@ -556,13 +556,12 @@ class _Report:
             return []
         out = [P(f"<b>{self.T('next_level', level=step.level, name=para(_level_name(self.q, step.level, self.lang)))}:</b>")]
         for cond in step.conditions:
-            now = format_number(cond.now, self.lang) if cond.kind == "total_points" else f"{cond.now:.0f}"
-            line = self.T(f"cond_{cond.kind}", needed=format_number(cond.needed, self.lang), now=now, level=step.level)
+            needed, now = format_condition(cond, self.lang)
+            line = self.T(f"cond_{cond.kind}", needed=needed, now=now, level=step.level)
             mark = self.T("cond_met") if cond.met else f"<b>{self.T('cond_missing')}</b>"
             line = f"{line} — {mark}"
-            if cond.kind == "pillars" and not cond.met:
-                lift = cond.pillars[: max(1, int(cond.needed - cond.now))]
-                line += " · " + self.T("cond_lift", names=", ".join(para(self.pname(pid)) for pid in lift))
+            if cond.lift:
+                line += " · " + self.T("cond_lift", names=", ".join(para(self.pname(pid)) for pid in cond.lift))
             out.append(P(line, "bullet", bulletText="✓" if cond.met else "✗"))
         return out
 

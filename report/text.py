@@ -7,6 +7,7 @@ Paragraph markup (<b>, <br/>). Text from users or data files never goes through 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 LANGS = ("vi", "en")
 DEFAULT = "vi"
@@ -356,6 +357,12 @@ def format_number(x: float | None, lang: str) -> str:
         return "—"
     s = f"{x:.1f}".rstrip("0").rstrip(".") if abs(x - round(x)) > 1e-9 else str(int(round(x)))
     return s.replace(".", ",") if lang_of(lang) == "vi" else s
+
+
+def format_condition(cond: Any, lang: str) -> tuple[str, str]:
+    """A next-level condition's (needed, now) as printed: points as written, percents whole."""
+    now = format_number(cond.now, lang) if cond.kind == "total_points" else f"{cond.now:.0f}"
+    return format_number(cond.needed, lang), now
 
 
 def format_percent(x: float | None, lang: str) -> str:

@@ -30,6 +30,13 @@ class Condition:
     met: bool
     pillars: tuple[str, ...] = ()
 
+    @property
+    def lift(self) -> tuple[str, ...]:
+        """For a pillar count not met: the pillars to raise, as many as are missing, closest first."""
+        if self.kind != "pillars" or self.met:
+            return ()
+        return self.pillars[: max(1, int(self.needed - self.now))]
+
 
 @dataclass(frozen=True)
 class NextLevel:

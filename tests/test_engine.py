@@ -271,3 +271,13 @@ rules:
     (cond,) = step.conditions
     assert (cond.kind, cond.needed, cond.now, cond.met) == ("mean_percent", 40, 25, False)
     assert next_level(q, score_assessment(q, {"qa": 10, "qb": 10})) is None
+
+
+def test_the_pillars_to_lift_are_as_many_as_are_missing(dbi):
+    from scoring.next_level import next_level
+
+    r = run(dbi, 0, 0, 0, 7, 5, 4)  # three pillars at level 1 (ops, culture, data): one more needed
+    total, pillars = next_level(dbi, r).conditions
+    assert not pillars.met and (pillars.needed, pillars.now) == (4, 3)
+    assert len(pillars.lift) == 1 and pillars.lift == pillars.pillars[:1]
+    assert total.lift == ()

@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from report.text import format_number
+from report.text import format_condition
 from scoring.engine import score_assessment
 from scoring.model import Questionnaire
 from scoring.next_level import next_level
@@ -240,15 +240,13 @@ def _next_level(q: Questionnaire, result, lang: str) -> None:
     names = {p.id: text(p.name, lang) for p in q.pillars}
     lines = []
     for cond in step.conditions:
-        needed = format_number(cond.needed, lang)
-        now = format_number(cond.now, lang) if cond.kind == "total_points" else f"{cond.now:.0f}"
+        needed, now = format_condition(cond, lang)
         line = t(f"results.cond_{cond.kind}", needed=needed, now=now, level=step.level)
         mark = ":green[:material/check: " + t("results.cond_met") + "]" if cond.met else (
             ":orange[:material/close: " + t("results.cond_missing") + "]")
         line += f" — {mark}"
-        if cond.kind == "pillars" and not cond.met:
-            lift = cond.pillars[: max(1, int(cond.needed - cond.now))]
-            line += " · " + t("results.cond_lift", names=", ".join(names.get(pid, pid) for pid in lift))
+        if cond.lift:
+            line += " · " + t("results.cond_lift", names=", ".join(names.get(pid, pid) for pid in cond.lift))
         lines.append(f"- {line}")
     with st.container(key="next_level"):
         st.markdown(t("results.next_level", level=step.level, name=_level_name(q, step.level, lang)) + "\n" +
