@@ -16,6 +16,7 @@ from report.text import format_condition
 from scoring.engine import score_assessment
 from scoring.model import Questionnaire
 from scoring.next_level import next_level
+from scoring.recommend import PHASES
 from ui import charts, common, questions, resources, state
 from ui.i18n import t, t_or, text
 from ui.safe import callback, section
@@ -377,12 +378,12 @@ def _roadmap(q: Questionnaire, result, recs, lang: str) -> None:
         st.info(t("results.recs_unavailable"))
         return
     pillar_names = {p.id: text(p.name, lang) for p in q.pillars}
-    if not any(recs.roadmap.phases.get(phase) for phase in ("0-3", "3-12", "12-24")):
+    if not any(recs.roadmap.phases.get(phase) for phase in PHASES):
         top = max(lv.level for lv in q.levels)
         at_top = all(pr.level is None or pr.level >= top for pr in result.pillars.values())
         st.info(t("results.roadmap_top" if at_top else "results.roadmap_empty"))
         return
-    for phase in ("0-3", "3-12", "12-24"):
+    for phase in PHASES:
         actions = recs.roadmap.phases.get(phase) or []
         title = t("results.phase", phase=phase) + f" ({len(actions)})"
         with st.expander(title, expanded=phase == "0-3", key=f"phase_{phase.replace('-', '_')}"):
