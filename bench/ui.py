@@ -25,14 +25,20 @@ from scoring.loader import bundled_paths, load_questionnaire
 from scoring.model import FirmProfile, MultiQuestion, NumberQuestion, ScaleQuestion, TextQuestion
 
 
-def _questionnaire(name: str | None):
+def _offered() -> list:
+    """The questionnaires in the Start page's order: shortest first."""
     qs = [load_questionnaire(p) for p in bundled_paths(os.environ.get("QUESTIONNAIRE_DIR") or None)]
+    return sorted(qs, key=lambda q: (len(q.questions()), q.id))
+
+
+def _questionnaire(name: str | None):
+    qs = _offered()
     if name:
         for q in qs:
             if q.id == name:
                 return q
         raise SystemExit(f"no questionnaire {name!r}; have {[q.id for q in qs]}")
-    return sorted(qs, key=lambda q: (len(q.questions()), q.id))[0]
+    return qs[0]
 
 
 def _radio_question(q, step: int):
@@ -126,11 +132,7 @@ def step_ms(q, presses: int) -> tuple[list[float], list[float]]:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(base + "/")
             wait_idle(page)
-            offered = sorted(
-                (load_questionnaire(path) for path in bundled_paths(os.environ.get("QUESTIONNAIRE_DIR") or None)),
-                key=lambda x: (len(x.questions()), x.id),
-            )  # the Start page's order: shortest first
-            pick_radio(page, "start_questionnaire", [x.id for x in offered].index(q.id))
+            pick_radio(page, "start_questionnaire", [x.id for x in _offered()].index(q.id))
             choose_option(page, "start_sector", "G ·")
             pick_radio(page, "start_size", 1)
             click_button(page, "start_begin")

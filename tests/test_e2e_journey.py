@@ -53,11 +53,16 @@ def nfc(s: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def quick():
+def offered():
+    """The questionnaires in the Start page's order: shortest first."""
+    qs = [load_questionnaire(p) for p in bundled_paths(os.environ.get("QUESTIONNAIRE_DIR"))]
+    return sorted(qs, key=lambda q: (len(q.questions()), q.id))
+
+
+@pytest.fixture(scope="module")
+def quick(offered):
     """The questionnaire the Start page offers first (the shortest: the quick check)."""
-    folder = os.environ.get("QUESTIONNAIRE_DIR")
-    qs = [load_questionnaire(p) for p in bundled_paths(folder)]
-    return sorted(qs, key=lambda q: (len(q.questions()), q.id))[0]
+    return offered[0]
 
 
 @pytest.fixture(scope="module")
@@ -213,11 +218,9 @@ def test_phone_375_screens(browser, server, quick):
         context.close()
 
 
-def test_full_assessment_on_a_phone(browser, server):
+def test_full_assessment_on_a_phone(browser, server, offered):
     """All 63 questions of the full assessment at 375 px: every step fits, the level matches the engine."""
-    folder = os.environ.get("QUESTIONNAIRE_DIR")
-    offered = sorted((load_questionnaire(p) for p in bundled_paths(folder)), key=lambda q: (len(q.questions()), q.id))
-    full = max(offered, key=lambda q: len(q.questions()))
+    full = offered[-1]  # the longest
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True,
                                   device_scale_factor=1)
     page = context.new_page()
