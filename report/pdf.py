@@ -556,8 +556,8 @@ class _Report:
             return []
         out = [P(f"<b>{self.T('next_level', level=step.level, name=para(_level_name(self.q, step.level, self.lang)))}:</b>")]
         for cond in step.conditions:
-            needed, now = format_condition(cond, self.lang)
-            line = self.T(f"cond_{cond.kind}", needed=needed, now=now, level=step.level)
+            kind, needed, now = format_condition(cond, self.lang)
+            line = self.T(f"cond_{kind}", needed=needed, now=now, level=step.level)
             mark = self.T("cond_met") if cond.met else f"<b>{self.T('cond_missing')}</b>"
             line = f"{line} — {mark}"
             if cond.lift:

@@ -359,10 +359,14 @@ def format_number(x: float | None, lang: str) -> str:
     return s.replace(".", ",") if lang_of(lang) == "vi" else s
 
 
-def format_condition(cond: Any, lang: str) -> tuple[str, str]:
-    """A next-level condition's (needed, now) as printed: points as written, percents whole."""
+def format_condition(cond: Any, lang: str) -> tuple[str, str, str]:
+    """A next-level condition as printed: (kind of sentence, needed, now). A share of the
+    maximum total is said in points of the firm's own maximum (DBI's "trên 128 điểm"), points
+    as written, percents whole."""
+    if cond.kind == "total_percent" and getattr(cond, "points_needed", None) is not None:
+        return "total_points", format_number(cond.points_needed, lang), format_number(cond.points_now, lang)
     now = format_number(cond.now, lang) if cond.kind == "total_points" else f"{cond.now:.0f}"
-    return format_number(cond.needed, lang), now
+    return cond.kind, format_number(cond.needed, lang), now
 
 
 def format_percent(x: float | None, lang: str) -> str:

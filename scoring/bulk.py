@@ -243,7 +243,11 @@ def score_frame(questionnaire: Questionnaire, frame: pd.DataFrame, *, validate: 
             pct = np.divide(ratio_sum, ratio_n, out=np.full(n, np.nan), where=valid) * 100
         lvl = np.zeros(n, dtype=np.int64)
         for t in questionnaire.rules.pillar_levels:
-            reached = pts * 100 >= t.min_percent * mx if exact else pct >= t.min_percent
+            if exact:
+                lhs, rhs = pts * 100, t.percent * mx
+            else:
+                lhs, rhs = pct, t.percent
+            reached = lhs > rhs if t.strict else lhs >= rhs
             lvl = np.where(reached, t.level, lvl)
         lvl = np.where(valid, lvl, -1)
         pillar_pts.append(pts)
@@ -290,7 +294,8 @@ def score_frame(questionnaire: Questionnaire, frame: pd.DataFrame, *, validate: 
             den += np.where(ok, pillar.weight, 0.0)
         percent = np.divide(num, den, out=np.full(n, np.nan), where=den > 0)
         for band in rule.bands:
-            overall = np.where(percent >= band.min_percent, band.level, overall)
+            reached = percent > band.percent if band.strict else percent >= band.percent
+            overall = np.where(reached, band.level, overall)
     out["total"] = total
     out["max_total"] = max_total
     out["percent"] = percent

@@ -227,13 +227,14 @@ def visible_questions(questionnaire: Questionnaire, answers: dict[str, Any]) -> 
 
 
 def pillar_level(questionnaire: Questionnaire, points: float, maximum: float, percent: float | None) -> int | None:
-    """Level from the pillar's share of its maximum (thresholds inclusive: 10 % is level 1)."""
+    """Level from the pillar's share of its maximum. Each band says whether its threshold
+    counts ("at least", ``min_percent``) or not ("strictly above", ``above_percent``)."""
     if percent is None:
         return None
     level = 0
     exact = questionnaire.rules.pillar_percent == "points"
     for t in questionnaire.rules.pillar_levels:
-        reached = points * 100 >= t.min_percent * maximum if exact else percent >= t.min_percent
+        reached = t.reached(points * 100, maximum) if exact else t.reached(percent)
         if reached:
             level = t.level
     return level
@@ -261,7 +262,7 @@ def overall_level(
     if weighted_percent is None:
         return 0
     for band in rule.bands:
-        if weighted_percent >= band.min_percent:
+        if band.reached(weighted_percent):
             best = band.level
     return best
 

@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from scoring.engine import question_max
 from scoring.model import (
     CompositeRule,
     Condition,
@@ -307,16 +308,17 @@ class _Checker:
                     self.add(loc + (i, "level"), f"levels must increase (level {item.level} after {prev_level})")
                 value = key(item)
                 if value is not None and prev_value is not None and value <= prev_value:
-                    self.add(loc + (i, value_name), f"thresholds must increase ({value} after {prev_value})")
+                    name = value_name
+                    if name == "percent":  # a level band: name the field the file gives
+                        name = "above_percent" if item.above_percent is not None else "min_percent"
+                    self.add(loc + (i, name), f"thresholds must increase ({value:g} after {prev_value:g})")
                 prev_level = item.level
                 if value is not None:
                     prev_value = value
 
         rules = q.rules
-        increasing(rules.pillar_levels, ("rules", "pillar_levels"), "min_percent", lambda t: t.min_percent)
-        for i, t in enumerate(rules.pillar_levels):
-            if not 0 < t.min_percent <= 100:
-                self.add(("rules", "pillar_levels", i, "min_percent"), "must be above 0 and at most 100")
+        self._check_thresholds(rules.pillar_levels, ("rules", "pillar_levels"))
+        increasing(rules.pillar_levels, ("rules", "pillar_levels"), "percent", lambda t: t.percent)
         overall = rules.overall
         if isinstance(overall, CompositeRule):
             loc: Path_ = ("rules", "overall", "requirements")
@@ -328,7 +330,18 @@ class _Checker:
             increasing(overall.requirements, loc, "total_above", lambda r: r.total_above)
             increasing(overall.requirements, loc, "total_percent_above", lambda r: r.total_percent_above)
         elif isinstance(overall, WeightedMeanRule):
-            increasing(overall.bands, ("rules", "overall", "bands"), "min_percent", lambda t: t.min_percent)
+            self._check_thresholds(overall.bands, ("rules", "overall", "bands"))
+            increasing(overall.bands, ("rules", "overall", "bands"), "percent", lambda t: t.percent)
+
+    def _check_thresholds(self, bands, loc: Path_) -> None:
+        """Each band gives exactly one of min_percent ("at least") and above_percent ("strictly above")."""
+        for i, t in enumerate(bands):
+            if (t.min_percent is None) == (t.above_percent is None):
+                self.add(loc + (i,), "give exactly one of min_percent (at least) and above_percent (strictly above)")
+            elif t.min_percent is not None and not 0 < t.min_percent <= 100:
+                self.add(loc + (i, "min_percent"), "must be above 0 and at most 100")
+            elif t.above_percent is not None and not 0 <= t.above_percent < 100:
+                self.add(loc + (i, "above_percent"), "must be at least 0 and below 100")
 
     def _check_show_if(self, cond, loc: Path_, order: dict[str, int], kinds: dict[str, Any]) -> None:
         if isinstance(cond, ConditionGroup):
@@ -372,14 +385,14 @@ class _Checker:
                 if question.bands[i].from_ > question.max:
                     self.add(loc + ("bands", i, "from"), "band starts above max")
             self._check_tags(question.bands, loc + ("bands",))
-            return max(b.points for b in question.bands) > 0
+            return question_max(question) > 0
         if isinstance(question, ScaleQuestion):
             if question.min >= question.max:
                 self.add(loc + ("max",), "max must be greater than min")
             for k in question.anchors:
                 if not question.min <= k <= question.max:
                     self.add(loc + ("anchors", k), f"anchor {k} is outside {question.min}..{question.max}")
-            return (question.max_points is None and question.max > question.min) or bool(question.max_points)
+            return question_max(question) > 0
         options = _options(question)
         ids = [o.id for o in options]
         if isinstance(question, YesNoQuestion):
@@ -410,9 +423,12 @@ class _Checker:
         if isinstance(question, MultiQuestion):
             if question.scoring == "share" and not question.max_points:
                 self.add(loc + ("max_points",), "scoring: share needs max_points")
-            if question.scoring == "none":
-                return False
-        return max((o.points for o in options), default=0) > 0
+        if not options or (isinstance(question, MatrixQuestion) and not question.rows):
+            return False
+        # scorable when its maximum is above 0, whatever gives it (option points, a share's
+        # max_points, a cap): the engine's own maximum decides
+        filled = question.model_copy(update={"options": options}) if isinstance(question, YesNoQuestion) else question
+        return question_max(filled) > 0
 
     def _check_tags(self, items, loc: Path_) -> None:
         for i, item in enumerate(items):

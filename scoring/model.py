@@ -85,6 +85,7 @@ class Band(_Strict):
 
 class _QuestionBase(_Strict):
     id: str
+    code: str | None = None  # the framework's own number for this criterion, e.g. DBI "3.2.4"
     text: Text
     help: Text | None = None
     required: bool = True
@@ -164,8 +165,28 @@ class Level(_Strict):
 
 
 class LevelThreshold(_Strict):
+    """One band of a level table: give exactly one of ``min_percent`` ("at least", the EU DMAT
+    style) and ``above_percent`` ("strictly above": DBI's "trên 10% đến 20%", where the upper
+    bound stays in the lower level)."""
+
     level: int
-    min_percent: float
+    min_percent: float | None = None
+    above_percent: float | None = None
+
+    @property
+    def percent(self) -> float:
+        """The threshold, whichever way it is written (the loader ensures one is given)."""
+        return self.above_percent if self.above_percent is not None else (self.min_percent or 0.0)
+
+    @property
+    def strict(self) -> bool:
+        return self.above_percent is not None
+
+    def reached(self, value: float, scale: float = 1.0) -> bool:
+        """``value`` against the threshold times ``scale`` (exact comparisons: ``points × 100``
+        against ``percent × maximum`` avoid a division's rounding at the boundary)."""
+        bound = self.percent * scale
+        return value > bound if self.strict else value >= bound
 
 
 class CompositeRequirement(_Strict):

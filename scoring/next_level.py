@@ -19,7 +19,8 @@ class Condition:
 
     - ``total_points``: total points strictly above ``needed`` (``now`` = total points)
     - ``total_percent``: total strictly above ``needed`` % of the maximum
-    - ``mean_percent``: the (weighted) mean of pillar percentages at least ``needed``
+    - ``mean_percent``: the (weighted) mean of pillar percentages at least (or, for an
+      ``above_percent`` band, strictly above) ``needed``
     - ``pillars``: at least ``needed`` pillars at the level or higher; ``pillars`` lists the
       pillars below it, closest to the pillar threshold first (the ones to lift)
     """
@@ -29,6 +30,10 @@ class Condition:
     now: float
     met: bool
     pillars: tuple[str, ...] = ()
+    # for total_percent: the same threshold in points of this firm's own maximum (what a
+    # reader counts in), e.g. 40 % of 320 = 128
+    points_needed: float | None = None
+    points_now: float | None = None
 
     @property
     def lift(self) -> tuple[str, ...]:
@@ -69,6 +74,8 @@ def next_level(questionnaire: Questionnaire, result: Result) -> NextLevel | None
                     requirement.total_percent_above,
                     percent,
                     result.total * 100 > requirement.total_percent_above * result.max_total,
+                    points_needed=requirement.total_percent_above * result.max_total / 100,
+                    points_now=result.total,
                 )
             )
         if requirement.min_pillars:
@@ -88,12 +95,12 @@ def next_level(questionnaire: Questionnaire, result: Result) -> NextLevel | None
     if band is None:
         return None
     now = result.percent or 0.0
-    return NextLevel(target, (Condition("mean_percent", band.min_percent, now, now >= band.min_percent),))
+    return NextLevel(target, (Condition("mean_percent", band.percent, now, band.reached(now)),))
 
 
 def _closest_below(questionnaire: Questionnaire, result: Result, level: int) -> tuple[str, ...]:
     """Pillars below ``level``, those nearest its threshold first (ties in questionnaire order)."""
-    threshold = next((t.min_percent for t in questionnaire.rules.pillar_levels if t.level == level), None)
+    threshold = next((t.percent for t in questionnaire.rules.pillar_levels if t.level == level), None)
     order = {p.id: i for i, p in enumerate(questionnaire.pillars)}
     below = [p for p in result.pillars.values() if p.level is not None and p.level < level]
     if threshold is None:

@@ -459,7 +459,7 @@ class _Pillars:
         self.q = questionnaire
         self.result = result
         self.top = max(lv.level for lv in questionnaire.levels)
-        self.thresholds = {0: 0.0} | {t.level: t.min_percent for t in questionnaire.rules.pillar_levels}
+        self.thresholds = {0: 0.0} | {t.level: t.percent for t in questionnaire.rules.pillar_levels}
         self.order = {p.id: i for i, p in enumerate(questionnaire.pillars)}
 
     def level(self, pid: str) -> int | None:

@@ -8,7 +8,7 @@ import string
 import pytest
 import yaml
 
-from ui.i18n import LANGS, LOCALES_DIR, catalogue, flatten, t
+from ui.i18n import LANGS, catalogue, catalogue_files, flatten, t
 
 CODE_DIRS = ["app.py", "ui"]
 
@@ -33,13 +33,23 @@ def test_no_empty_strings_and_same_placeholders(lang):
 
 def test_files_are_plain_yaml_mappings():
     for lang in LANGS:
-        data = yaml.safe_load((LOCALES_DIR / f"{lang}.yaml").read_text(encoding="utf-8"))
-        assert isinstance(data, dict)
-        assert flatten(data) == catalogue(lang)
+        merged: dict[str, str] = {}
+        for path in catalogue_files(lang):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            assert isinstance(data, dict), path
+            merged.update(flatten(data))
+        assert merged == catalogue(lang)
+
+
+def test_area_files_match_across_languages():
+    names = {lang: [p.name for p in catalogue_files(lang)[1:]] for lang in LANGS}
+    assert names["vi"] == names["en"]
 
 
 def test_every_key_the_code_names_exists():
     from pathlib import Path
+
+    from ui.i18n import LOCALES_DIR
 
     root = LOCALES_DIR.parent
     used = set()

@@ -15,7 +15,7 @@ from scoring.engine import score_assessment
 from scoring.loader import load_bundled
 from scoring.sample import random_answers, random_frame
 from tests.conftest import BUNDLED_DIR, TINY, load_yaml
-from tests.test_engine import DBI_LIKE
+from tests.test_engine import DBI_GOODS, DBI_LIKE, DBI_PILLARS, OTHER_FRAMEWORK
 
 DMAT_LIKE = TINY.replace(
     """  overall:
@@ -37,6 +37,9 @@ QUESTIONNAIRES = {
     "tiny": lambda: load_yaml(TINY),
     "dmat_like": lambda: load_yaml(DMAT_LIKE),
     "dbi_like": lambda: load_yaml(DBI_LIKE),
+    "dbi_at_least": lambda: load_yaml(DBI_LIKE.replace("above_percent", "min_percent")),
+    "dbi_goods": lambda: load_yaml(DBI_GOODS),
+    "other_framework": lambda: load_yaml(OTHER_FRAMEWORK),
 }
 for _name in ("dbi_sme", "quick_check"):
     if not (BUNDLED_DIR / f"{_name}.yaml").exists():
@@ -110,3 +113,35 @@ def test_bad_rows_are_named():
     assert "row 2: online_share: required answer missing" in problems
     assert "row 3: skill: 9 is outside 0–4" in problems
     assert len(problems) == 3
+
+
+DECISION_EXAMPLES = [
+    # (points per pillar, pillar levels, overall level): Decision 1970/QĐ-BTTTT, Bảng 2 and 2.2
+    ((39, 0, 0, 0, 0, 0), [3, 0, 0, 0, 0, 0], 0),  # the decision's own example: 39/65 = 60 % → 3
+    ((0, 5, 0, 0, 0, 0), [0, 1, 0, 0, 0, 0], 0),
+    ((0, 10, 0, 0, 0, 0), [0, 2, 0, 0, 0, 0], 0),
+    ((0, 15, 0, 0, 0, 0), [0, 3, 0, 0, 0, 0], 0),
+    ((0, 20, 0, 0, 0, 0), [0, 4, 0, 0, 0, 0], 0),
+    ((0, 0, 8, 0, 0, 0), [0, 0, 0, 0, 0, 0], 0),  # exactly 10 % → 0
+    ((45, 15, 56, 45, 30, 21), [4, 3, 4, 4, 3, 3], 3),  # 212 points → 3
+    ((7, 3, 0, 0, 6, 4), [1, 1, 0, 0, 1, 1], 0),  # 20 points: not above 20
+    ((7, 3, 1, 0, 6, 4), [1, 1, 0, 0, 1, 1], 1),
+    ((53, 21, 65, 53, 41, 29), [5, 5, 5, 5, 5, 5], 5),
+    ((53, 21, 65, 53, 41, 28), [5, 5, 5, 5, 5, 4], 4),
+]
+
+
+@pytest.mark.parametrize("points, pillar_levels, overall", DECISION_EXAMPLES)
+def test_the_decisions_examples_hold_on_both_paths(points, pillar_levels, overall):
+    q = QUESTIONNAIRES["dbi_like"]()
+    answers = {f"{pid}_q": v for (pid, _), v in zip(DBI_PILLARS, points)}
+    single = score_assessment(q, answers)
+    row = score_frame(q, answers_to_frame(q, [answers])).iloc[0]
+    for path in ("single", "bulk"):
+        got = (
+            [single.pillars[pid].level for pid, _ in DBI_PILLARS]
+            if path == "single"
+            else [int(row[f"{pid}_level"]) for pid, _ in DBI_PILLARS]
+        )
+        assert got == pillar_levels, path
+    assert single.overall_level == int(row["overall_level"]) == overall

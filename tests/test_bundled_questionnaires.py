@@ -75,12 +75,17 @@ def test_dbi_has_sixty_criteria_of_five_points_and_one_strategy_criterion_of_25(
 def test_dbi_levels_and_rules_are_the_decision_1970_ones(dbi):
     assert [lv.level for lv in dbi.levels] == [0, 1, 2, 3, 4, 5]
     assert [lv.name.get("vi") for lv in dbi.levels] == DBI_LEVELS_VI
-    assert [(t.level, t.min_percent) for t in dbi.rules.pillar_levels] == [(1, 10), (2, 20), (3, 40), (4, 60), (5, 80)]
+    # Bảng 2: "trên 10% đến 20%" …: strictly above, the upper bound stays in the lower level
+    assert [(t.level, t.above_percent, t.min_percent) for t in dbi.rules.pillar_levels] == [
+        (1, 10, None), (2, 20, None), (3, 40, None), (4, 60, None), (5, 80, None),
+    ]
     overall = dbi.rules.overall
     assert isinstance(overall, CompositeRule)
-    assert [(r.level, r.total_above, r.min_pillars) for r in overall.requirements] == [
-        (1, 20, 4), (2, 64, 4), (3, 128, 4), (4, 192, 5), (5, 256, 6),
+    # 2.2: above 20/64/128/192/256 of 320 points, as shares of the firm's own maximum
+    assert [(r.level, r.total_percent_above, r.total_above, r.min_pillars) for r in overall.requirements] == [
+        (1, 6.25, None, 4), (2, 20, None, 4), (3, 40, None, 4), (4, 60, None, 5), (5, 80, None, 6),
     ]
+    assert [r.total_percent_above * 320 / 100 for r in overall.requirements] == [20, 64, 128, 192, 256]
 
 
 def test_dbi_asks_which_tools_are_in_use_and_what_holds_the_firm_back(dbi):

@@ -112,41 +112,72 @@ def test_weakest_pillars(tiny):
     assert r.strongest[0] == "sales"
 
 
-# ---- the DBI overall rule, worked by hand at each boundary -----------------------------
+# ---- the DBI rule as Decision 1970/QĐ-BTTTT writes it, worked by hand at each boundary ---
+#
+# Bảng 2: "trên 10% đến 20%" … "trên 80% đến 100%": the upper bound stays in the lower level
+# (``above_percent``). Overall: "trên 20 / 64 / 128 / 192 / 256 điểm" of 320, written as
+# shares of the firm's own maximum (6.25 / 20 / 40 / 60 / 80 %) so that hidden or N/A
+# questions do not hold a firm to a higher share.
 
-DBI_LIKE = """
+DBI_PILLARS = [("customer", 65), ("strategy", 25), ("infra", 80), ("ops", 65), ("culture", 50), ("data", 35)]
+DBI_LEVELS = "".join(
+    f"  - {{level: {i}, name: {{vi: M{i}, en: L{i}}}, meaning: {{vi: m{i}, en: l{i}}}}}\n" for i in range(6)
+)
+DBI_RULES = """rules:
+  pillar_levels:
+    - {level: 1, above_percent: 10}
+    - {level: 2, above_percent: 20}
+    - {level: 3, above_percent: 40}
+    - {level: 4, above_percent: 60}
+    - {level: 5, above_percent: 80}
+  overall:
+    method: composite
+    requirements:
+      - {level: 1, total_percent_above: 6.25, min_pillars: 4}
+      - {level: 2, total_percent_above: 20, min_pillars: 4}
+      - {level: 3, total_percent_above: 40, min_pillars: 4}
+      - {level: 4, total_percent_above: 60, min_pillars: 5}
+      - {level: 5, total_percent_above: 80, min_pillars: 6}
+"""
+DBI_LIKE = (
+    """
 id: dbi_like
 version: "1"
 title: {vi: DBI, en: DBI}
 description: {vi: Thử quy tắc, en: Rule test}
 levels:
-""" + "".join(
-    f"  - {{level: {i}, name: {{vi: M{i}, en: L{i}}}, meaning: {{vi: m{i}, en: l{i}}}}}\n" for i in range(6)
-) + "pillars:\n" + "".join(
-    f"""  - id: {pid}
+"""
+    + DBI_LEVELS
+    + "pillars:\n"
+    + "".join(
+        f"""  - id: {pid}
     name: {{vi: {pid}, en: {pid}}}
     questions:
       - {{id: {pid}_q, type: scale, min: 0, max: {mx}, text: {{vi: câu, en: question}}}}
 """
-    for pid, mx in [("customer", 65), ("strategy", 25), ("infra", 80), ("ops", 65), ("culture", 50), ("data", 35)]
-) + """rules:
-  pillar_levels:
-    - {level: 1, min_percent: 10}
-    - {level: 2, min_percent: 20}
-    - {level: 3, min_percent: 40}
-    - {level: 4, min_percent: 60}
-    - {level: 5, min_percent: 80}
-  overall:
-    method: composite
-    requirements:
-      - {level: 1, total_above: 20, min_pillars: 4}
-      - {level: 2, total_above: 64, min_pillars: 4}
-      - {level: 3, total_above: 128, min_pillars: 4}
-      - {level: 4, total_above: 192, min_pillars: 5}
-      - {level: 5, total_above: 256, min_pillars: 6}
-"""
+        for pid, mx in DBI_PILLARS
+    )
+    + DBI_RULES
+)
+# the same questionnaire where the customer pillar has a goods-only question worth 5 of its 65
+# points, hidden from a firm that sells services (its maximum is then 315)
+DBI_GOODS = (
+    DBI_LIKE.replace("id: dbi_like", "id: dbi_goods")
+    .replace(
+        "      - {id: customer_q, type: scale, min: 0, max: 65, text: {vi: câu, en: question}}\n",
+        """      - id: offer
+        type: single
+        text: {vi: "Bán gì?", en: "Sells what?"}
+        options:
+          - {id: goods, label: {vi: Hàng, en: Goods}, points: 0}
+          - {id: services, label: {vi: Dịch vụ, en: Services}, points: 0}
+      - {id: customer_q, type: scale, min: 0, max: 60, text: {vi: câu, en: question}}
+      - {id: stock_q, type: scale, min: 0, max: 5, show_if: {question: offer, in: [goods]}, text: {vi: kho, en: stock}}
+""",
+    )
+)
 
-PILLARS = ["customer", "strategy", "infra", "ops", "culture", "data"]
+PILLARS = [pid for pid, _ in DBI_PILLARS]
 
 
 @pytest.fixture(scope="module")
@@ -158,54 +189,160 @@ def run(dbi, *points):
     return score_assessment(dbi, {f"{p}_q": v for p, v in zip(PILLARS, points)})
 
 
-def test_pillar_thresholds_are_inclusive(dbi):
-    r = run(dbi, 0, 0, 8, 7, 0, 0)  # infra 8/80 = 10 % → 1; ops 7/65 = 10.8 % → 1
-    assert r.pillars["infra"].level == 1
-    r = run(dbi, 0, 0, 7, 6, 0, 0)  # 8.75 % and 9.2 % → 0
-    assert r.pillars["infra"].level == 0 and r.pillars["ops"].level == 0
+def levels(r):
+    return [r.pillars[p].level for p in PILLARS]
+
+
+def test_the_decisions_worked_example_39_of_65_is_level_3(dbi):
+    # "Doanh nghiệp có tổng điểm của trụ cột Trải nghiệm số cho khách hàng là 39 điểm thì …
+    # đạt mức 3 - đã hình thành" (Decision 1970, under Bảng 2)
+    assert run(dbi, 39, 0, 0, 0, 0, 0).pillars["customer"].level == 3
+    assert run(dbi, 40, 0, 0, 0, 0, 0).pillars["customer"].level == 4
+
+
+def test_every_strategy_answer_sits_on_a_boundary(dbi):
+    # the strategy criterion scores 0/5/10/15/20/25: each is an upper bound of Bảng 2
+    got = [run(dbi, 0, s, 0, 0, 0, 0).pillars["strategy"].level for s in (0, 5, 10, 15, 20, 25)]
+    assert got == [0, 1, 2, 3, 4, 5]
+
+
+def test_upper_bounds_stay_in_the_lower_level(dbi):
+    r = run(dbi, 0, 0, 8, 7, 0, 0)  # infra 8/80 = exactly 10 % → 0; ops 7/65 = 10.8 % → 1
+    assert r.pillars["infra"].level == 0 and r.pillars["ops"].level == 1
     r = run(dbi, 13, 5, 16, 39, 40, 28)  # exactly 20 %, 20 %, 20 %, 60 %, 80 %, 80 %
-    assert [r.pillars[p].level for p in PILLARS] == [2, 2, 2, 4, 5, 5]
+    assert levels(r) == [1, 1, 1, 3, 4, 4]
+    r = run(dbi, 14, 6, 17, 40, 41, 29)  # one point more each
+    assert levels(r) == [2, 2, 2, 4, 5, 5]
 
 
-def test_total_129_with_three_pillars_at_level_3_is_level_2(dbi):
-    r = run(dbi, 30, 10, 32, 25, 19, 13)
+def test_pillars_45_15_56_45_30_21_are_overall_level_3(dbi):
+    r = run(dbi, 45, 15, 56, 45, 30, 21)  # 69 %, 60 %, 70 %, 69 %, 60 %, 60 %
+    assert r.total == 212
+    assert levels(r) == [4, 3, 4, 4, 3, 3]  # three at 4: level 4 needs five
+    assert r.overall_level == 3
+
+
+def test_total_above_128_with_three_pillars_at_level_3_is_level_2(dbi):
+    r = run(dbi, 30, 11, 33, 25, 17, 13)  # 46 %, 44 %, 41 %, 38.5 %, 34 %, 37 %
     assert r.total == 129
-    assert [r.pillars[p].level for p in PILLARS] == [3, 3, 3, 2, 2, 2]
+    assert levels(r) == [3, 3, 3, 2, 2, 2]
     assert r.overall_level == 2
 
 
 def test_total_128_with_four_pillars_at_level_3_is_level_2_and_129_is_3(dbi):
-    r = run(dbi, 26, 10, 32, 26, 19, 15)  # four at 40 %, culture 38 %, data 42.9 %
-    assert r.total == 128 and r.overall_level == 2
-    r = run(dbi, 26, 10, 32, 26, 20, 15)
+    r = run(dbi, 27, 11, 33, 27, 18, 12)  # four pillars just above 40 %
+    assert levels(r)[:4] == [3, 3, 3, 3]
+    assert r.total == 128 and r.overall_level == 2  # 128 is not above 128
+    r = run(dbi, 27, 11, 33, 27, 19, 12)
     assert r.total == 129 and r.overall_level == 3
 
 
 def test_level_0_and_1_boundaries(dbi):
-    assert run(dbi, 7, 3, 8, 2, 0, 0).total == 20
-    assert run(dbi, 7, 3, 8, 2, 0, 0).overall_level == 0  # total must be above 20
-    r = run(dbi, 7, 3, 8, 7, 0, 0)  # 25 points, four pillars at level 1
-    assert r.overall_level == 1
-    r = run(dbi, 7, 3, 8, 6, 0, 0)  # 24 points but ops at 9.2 %: only three pillars at 1
-    assert r.overall_level == 0
+    r = run(dbi, 7, 3, 0, 0, 6, 4)  # four pillars just above 10 %, 20 points
+    assert levels(r) == [1, 1, 0, 0, 1, 1]
+    assert r.total == 20 and r.overall_level == 0  # the total must be above 20
+    r = run(dbi, 7, 3, 1, 0, 6, 4)
+    assert r.total == 21 and r.overall_level == 1
+    r = run(dbi, 6, 3, 8, 0, 6, 4)  # 27 points, but customer 9.2 % and infra exactly 10 %
+    assert r.total == 27 and r.overall_level == 0
 
 
 def test_level_4_needs_five_pillars(dbi):
-    r = run(dbi, 39, 15, 48, 39, 30, 27)  # 198 points; data 77 %: all six at ≥ 60 %
+    r = run(dbi, 40, 16, 49, 40, 31, 22)  # all six just above 60 %, 198 points
     assert r.total == 198 and r.overall_level == 4
-    r = run(dbi, 39, 15, 48, 39, 29, 20)  # 190: total fails
+    r = run(dbi, 40, 16, 49, 40, 30, 21)  # culture and data exactly 60 %: four at level 4
     assert r.overall_level == 3
-    r = run(dbi, 65, 25, 47, 38, 29, 30)  # 234 points but only three pillars at level 4
+    r = run(dbi, 65, 25, 80, 39, 30, 21)  # 260 points, three at level 4
     assert r.overall_level == 3
 
 
 def test_level_5_needs_all_six(dbi):
-    r = run(dbi, 52, 20, 64, 52, 40, 28)  # 256: not above 256
-    assert r.total == 256 and r.overall_level == 4
-    r = run(dbi, 53, 20, 64, 52, 40, 28)
-    assert r.overall_level == 5
-    r = run(dbi, 65, 25, 80, 65, 50, 27)  # 312 but data at 77 %
+    r = run(dbi, 53, 21, 65, 53, 41, 29)  # all six just above 80 %
+    assert r.total == 262 and r.overall_level == 5
+    r = run(dbi, 53, 21, 65, 53, 41, 28)  # data exactly 80 %
     assert r.overall_level == 4
+
+
+def test_a_service_firm_is_held_to_the_same_share_as_a_goods_firm():
+    q = load_yaml(DBI_GOODS, "dbi_goods.yaml")
+    rest = {"strategy_q": 3, "infra_q": 0, "ops_q": 0, "culture_q": 6, "data_q": 4}
+    goods = score_assessment(q, {"offer": "goods", "customer_q": 7, "stock_q": 0, **rest})
+    services = score_assessment(q, {"offer": "services", "customer_q": 7, **rest})
+    assert goods.max_total == 320 and services.max_total == 315
+    assert goods.total == services.total == 20
+    # four pillars at level 1 either way; 20 of 320 is not above 6.25 %, 20 of 315 is
+    assert goods.overall_level == 0
+    assert services.overall_level == 1
+
+
+def test_at_least_bands_still_mean_at_least():
+    q = load_yaml(DBI_LIKE.replace("above_percent", "min_percent"), "at_least.yaml")
+    r = run(q, 13, 5, 16, 39, 40, 28)
+    assert levels(r) == [2, 2, 2, 4, 5, 5]
+
+
+def test_a_band_gives_exactly_one_threshold():
+    from scoring.loader import QuestionnaireError
+
+    with pytest.raises(QuestionnaireError) as info:
+        load_yaml(DBI_LIKE.replace("{level: 2, above_percent: 20}", "{level: 2, above_percent: 20, min_percent: 20}"))
+    assert any(
+        "rules.pillar_levels[1]: give exactly one of min_percent (at least) and above_percent (strictly above)" in str(p)
+        for p in info.value.problems
+    )
+
+
+OTHER_FRAMEWORK = """
+id: dims
+version: "1"
+title: {vi: Sáu khía cạnh, en: Six dimensions}
+description: {vi: Mỗi khía cạnh 0–100, en: Each dimension 0–100}
+levels:
+  - {level: 0, name: {vi: Cơ bản, en: Basic}, meaning: {vi: a, en: a}}
+  - {level: 1, name: {vi: Trung bình, en: Average}, meaning: {vi: b, en: b}}
+  - {level: 2, name: {vi: Khá, en: Moderately advanced}, meaning: {vi: c, en: c}}
+  - {level: 3, name: {vi: Cao, en: Advanced}, meaning: {vi: d, en: d}}
+pillars:
+""" + "".join(
+    f"""  - id: d{i}
+    name: {{vi: Khía cạnh {i}, en: Dimension {i}}}
+    questions:
+      - id: d{i}_practices
+        type: multi
+        scoring: share
+        max_points: 100
+        text: {{vi: "Đang làm gì?", en: "What do you do?"}}
+        options:
+          - {{id: a, label: {{vi: A, en: A}}}}
+          - {{id: b, label: {{vi: B, en: B}}}}
+          - {{id: c, label: {{vi: C, en: C}}}}
+          - {{id: d, label: {{vi: D, en: D}}}}
+          - {{id: none, label: {{vi: Không, en: None}}, exclusive: true}}
+"""
+    for i in range(1, 7)
+) + """rules:
+  pillar_percent: mean_of_questions
+  pillar_levels:
+    - {level: 1, min_percent: 30}
+    - {level: 2, min_percent: 50}
+    - {level: 3, min_percent: 70}
+  overall:
+    method: weighted_mean
+    bands:
+      - {level: 1, min_percent: 30}
+      - {level: 2, min_percent: 50}
+      - {level: 3, min_percent: 70}
+"""
+
+
+def test_a_pillar_of_share_questions_is_scorable():
+    # option points are unused: max_points alone gives the question its maximum
+    q = load_yaml(OTHER_FRAMEWORK, "dims.yaml")
+    answers = {f"d{i}_practices": ["a", "b", "c", "d"][:k] or ["none"] for i, k in zip(range(1, 7), (4, 3, 2, 2, 1, 0))}
+    r = score_assessment(q, answers)
+    assert [r.pillars[f"d{i}"].percent for i in range(1, 7)] == [100, 75, 50, 50, 25, 0]
+    assert r.percent == 50 and r.overall_level == 2
+    assert [r.pillars[f"d{i}"].level for i in range(1, 7)] == [3, 3, 2, 2, 0, 0]
 
 
 # ---- what the next level takes --------------------------------------------------------
@@ -214,13 +351,15 @@ def test_level_5_needs_all_six(dbi):
 def test_next_level_names_the_missing_condition_and_the_pillars_to_lift(dbi):
     from scoring.next_level import next_level
 
-    r = run(dbi, 30, 10, 32, 25, 19, 13)  # 129 points, three pillars at 3: level 2
+    r = run(dbi, 30, 11, 33, 25, 19, 11)  # 129 points, three pillars at 3: level 2
     step = next_level(dbi, r)
     assert step.level == 3
     total, pillars = step.conditions
-    assert (total.kind, total.needed, total.now, total.met) == ("total_points", 128, 129, True)
+    assert (total.kind, total.needed, total.met) == ("total_percent", 40, True)
+    assert total.now == pytest.approx(129 / 320 * 100)
+    assert (total.points_needed, total.points_now) == (128, 129)
     assert (pillars.kind, pillars.needed, pillars.now, pillars.met) == ("pillars", 4, 3, False)
-    # ops 38.5 %, culture 38 %, data 37.1 %: closest to the 40 % threshold first
+    # ops 38.5 %, culture 38 %, data 31.4 %: closest to the 40 % threshold first
     assert pillars.pillars == ("ops", "culture", "data")
     assert step.missing == (pillars,)
 
@@ -228,9 +367,9 @@ def test_next_level_names_the_missing_condition_and_the_pillars_to_lift(dbi):
 def test_next_level_when_only_the_total_is_short(dbi):
     from scoring.next_level import next_level
 
-    r = run(dbi, 26, 10, 32, 26, 19, 15)  # 128 points, four pillars at 3: level 2
+    r = run(dbi, 27, 11, 33, 27, 18, 12)  # 128 points, four pillars at 3: level 2
     step = next_level(dbi, r)
-    assert step.level == 3 and [c.kind for c in step.missing] == ["total_points"]
+    assert step.level == 3 and [c.kind for c in step.missing] == ["total_percent"]
 
 
 def test_no_next_level_at_the_top(dbi):
@@ -276,7 +415,7 @@ rules:
 def test_the_pillars_to_lift_are_as_many_as_are_missing(dbi):
     from scoring.next_level import next_level
 
-    r = run(dbi, 0, 0, 0, 7, 5, 4)  # three pillars at level 1 (ops, culture, data): one more needed
+    r = run(dbi, 0, 0, 0, 7, 6, 4)  # three pillars at level 1 (ops, culture, data): one more needed
     total, pillars = next_level(dbi, r).conditions
     assert not pillars.met and (pillars.needed, pillars.now) == (4, 3)
     assert len(pillars.lift) == 1 and pillars.lift == pillars.pillars[:1]

@@ -1,7 +1,9 @@
 """UI strings in Vietnamese (default) and English: ``t(key, **fmt)``.
 
-The catalogues are ``locales/vi.yaml`` and ``locales/en.yaml``; nested keys are addressed
-with dots (``start.title``). Questionnaire text is not here: it comes from the
+The catalogues are ``locales/vi.yaml`` and ``locales/en.yaml``, plus one file per area in
+``locales/vi/`` and ``locales/en/`` (``workshop.yaml``, ``staff.yaml`` …) so that each part of
+the product keeps its strings apart; a key defined in two files is an error. Nested keys are
+addressed with dots (``start.title``). Questionnaire text is not here: it comes from the
 questionnaire's own bilingual fields (``Text.get(lang)``).
 """
 
@@ -34,11 +36,22 @@ def flatten(data: Any, prefix: str = "") -> dict[str, str]:
     return out
 
 
+def catalogue_files(lang: str) -> list[Path]:
+    """The language's main file, then its area files in name order."""
+    return [LOCALES_DIR / f"{lang}.yaml", *sorted((LOCALES_DIR / lang).glob("*.yaml"))]
+
+
 @lru_cache(maxsize=len(LANGS))
 def catalogue(lang: str) -> dict[str, str]:
-    path = LOCALES_DIR / f"{lang}.yaml"
-    with path.open(encoding="utf-8") as fh:
-        return flatten(yaml.safe_load(fh) or {})
+    out: dict[str, str] = {}
+    for path in catalogue_files(lang):
+        with path.open(encoding="utf-8") as fh:
+            entries = flatten(yaml.safe_load(fh) or {})
+        twice = sorted(set(entries) & set(out))
+        if twice:
+            raise ValueError(f"{path}: keys already defined in another {lang} file: {', '.join(twice[:5])}")
+        out.update(entries)
+    return out
 
 
 def normalise_lang(value: Any) -> str | None:

@@ -241,8 +241,8 @@ def _next_level(q: Questionnaire, result, lang: str) -> None:
     names = {p.id: text(p.name, lang) for p in q.pillars}
     lines = []
     for cond in step.conditions:
-        needed, now = format_condition(cond, lang)
-        line = t(f"results.cond_{cond.kind}", needed=needed, now=now, level=step.level)
+        kind, needed, now = format_condition(cond, lang)
+        line = t(f"results.cond_{kind}", needed=needed, now=now, level=step.level)
         mark = ":green[:material/check: " + t("results.cond_met") + "]" if cond.met else (
             ":orange[:material/close: " + t("results.cond_missing") + "]")
         line += f" — {mark}"
