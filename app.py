@@ -29,6 +29,7 @@ def main() -> None:
     bad_code = state.sync_from_url()
     if bad_code:
         state.flash("error", t("error.bad_url_code"))
+    state.sync_join_from_url()
 
     with st.container(horizontal=True, horizontal_alignment="right", key="lang_bar"):
         st.session_state["lang_switch"] = state.lang()

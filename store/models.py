@@ -27,6 +27,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Column,
+    Date,
     DateTime,
     Dialect,
     Float,
@@ -123,6 +124,9 @@ workshops = Table(
     Column("language", String(8), nullable=False),
     Column("opened_at", UTCDateTime, nullable=False),
     Column("closed_at", UTCDateTime),
+    Column("province", String(64)),  # where it is held: preset for the participants
+    Column("held_on", Date),  # the day it is held (Vietnam)
+    Index(None, "facilitator"),
 )
 
 assessments = Table(
@@ -179,6 +183,19 @@ assessment_data = Table(
     ),
     Column("answers", JSONType, nullable=False),
     Column("result", JSONType),  # Result.to_dict(digits=None) once submitted
+)
+
+# What a workshop participant agreed to share with the association that runs the workshop:
+# asked apart from pooling consent (assessments.consent), one row per workshop assessment.
+workshop_sharing = Table(
+    "workshop_sharing",
+    metadata,
+    Column("assessment_id", BigId, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("share_results", Boolean, nullable=False, default=False),  # the association sees the result
+    Column("share_name", Boolean, nullable=False, default=False),  # … with the firm's name
+    Column("send_pdf", Boolean, nullable=False, default=False),  # … and may hand out its PDF roadmap
+    Column("source", String(16), nullable=False, default="web"),  # web | paper (typed in) | csv
+    CheckConstraint("source IN ('web', 'paper', 'csv')", name="source"),
 )
 
 users = Table(

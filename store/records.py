@@ -7,7 +7,7 @@ not lazy-load or expire the way ORM objects do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from scoring.model import FirmProfile
@@ -19,6 +19,7 @@ BASELINE = "baseline"
 FOLLOW_UP = "follow_up"
 ROUNDS = (BASELINE, FOLLOW_UP)
 ROLES = ("facilitator", "programme", "admin")
+SOURCES = ("web", "paper", "csv")
 
 
 @dataclass(frozen=True)
@@ -69,10 +70,38 @@ class Workshop:
     language: str
     opened_at: datetime
     closed_at: datetime | None
+    province: str | None = None
+    held_on: date | None = None
 
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+
+@dataclass(frozen=True)
+class RoomCounts:
+    """A workshop's room at a glance: joined (a draft exists), answering (a draft with saved
+    answers), finished (submitted)."""
+
+    joined: int = 0
+    answering: int = 0
+    finished: int = 0
+
+
+@dataclass(frozen=True)
+class Sharing:
+    """What a workshop participant agreed to share with the association (apart from pooling)."""
+
+    share_results: bool = False
+    share_name: bool = False
+    send_pdf: bool = False
+    source: str = "web"  # web | paper | csv
+
+
+@dataclass(frozen=True)
+class Participant:
+    record: AssessmentRecord
+    sharing: Sharing
 
 
 @dataclass(frozen=True)

@@ -91,6 +91,24 @@ rules:
 """
 
 
+# Answers to the TINY questionnaire (tests/conftest.py): everything at the top, everything at the bottom.
+HIGH = {
+    "has_site": "yes",
+    "site_updates": "weekly",
+    "channels": ["zalo", "fb"],
+    "skill": 4,
+    "online_share": 60,
+    "practices": {"backup": "fully", "passwords": "fully"},
+}
+LOW = {
+    "has_site": "no",
+    "channels": ["none"],
+    "skill": 0,
+    "online_share": 0,
+    "practices": {"backup": "no", "passwords": "no"},
+}
+
+
 def load_yaml(text: str, name: str = "inline.yaml"):
     return load_questionnaire_text(textwrap.dedent(text), name)
 

@@ -25,10 +25,10 @@ from sqlalchemy.exc import OperationalError
 from store import Store, close_stores
 from store.db import make_engine
 from store.migrate import upgrade
-from tests.conftest import TINY, load_yaml
+from tests.conftest import HIGH, LOW, TINY, load_yaml
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-TABLES = "assessment_data, assessments, workshops, users, settings, questionnaire_versions"
+TABLES = "workshop_sharing, assessment_data, assessments, workshops, users, settings, questionnaire_versions"
 
 
 def _admin_engine():
@@ -134,24 +134,6 @@ def store(db_url: str) -> Iterator[Store]:
 @pytest.fixture(scope="session")
 def tiny_q():
     return load_yaml(TINY, "tiny.yaml")
-
-
-# Answers to the TINY questionnaire (tests/conftest.py): everything at the top, everything at the bottom.
-HIGH = {
-    "has_site": "yes",
-    "site_updates": "weekly",
-    "channels": ["zalo", "fb"],
-    "skill": 4,
-    "online_share": 60,
-    "practices": {"backup": "fully", "passwords": "fully"},
-}
-LOW = {
-    "has_site": "no",
-    "channels": ["none"],
-    "skill": 0,
-    "online_share": 0,
-    "practices": {"backup": "no", "passwords": "no"},
-}
 
 
 def submit_one(store: Store, questionnaire, answers=None, *, consent: bool = True, **profile):

@@ -16,8 +16,9 @@ from streamlit.testing.v1 import AppTest
 from scoring.loader import load_questionnaire_text
 from scoring.model import FirmProfile
 from store import close_stores, open_store
+from tests.app_helpers import new_app, no_traceback, texts
 from tests.conftest import TINY
-from tests.e2e_helpers import APP, app_answer_step, app_complete, step_answers
+from tests.e2e_helpers import app_answer_step, app_complete, step_answers
 
 TINY_TEXT = textwrap.dedent(TINY).replace('version: "1"', 'version: "1"\nestimated_minutes: 3', 1)
 
@@ -37,27 +38,6 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv("QUESTIONNAIRE_DIR", str(qdir))
     yield {"url": url, "qdir": qdir}
     close_stores()
-
-
-def new_app() -> AppTest:
-    return AppTest.from_file(str(APP), default_timeout=60)
-
-
-def texts(at) -> str:
-    """Everything the page says, as one string (for "is this shown?" checks)."""
-    parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "info", "warning", "success", "code"):
-        parts += [str(e.value) for e in getattr(at, kind)]
-    return "\n".join(parts)
-
-
-def no_traceback(at, expect_unexpected: bool = False) -> None:
-    """No exception reached the page, and (unless a test provokes one) no page hit the
-    "unexpected error" guard either."""
-    assert not at.exception, [e.value for e in at.exception]
-    if not expect_unexpected:
-        unexpected = [e.value for e in at.error if "ngoài dự kiến" in e.value or "unexpected" in e.value]
-        assert not unexpected, unexpected
 
 
 def open_page(at: AppTest, page: str, **query) -> AppTest:

@@ -148,3 +148,65 @@ def change_bars(rows: list[dict], before: str, now: str) -> alt.Chart:
         .properties(height=alt.Step(18))
         .configure_view(stroke=None)
     )
+
+
+def level_distribution(rows: list[dict], top: int, *, font: int = 12) -> alt.LayerChart:
+    """rows: {"label": "2 · Beginning", "level": 2, "firms": 4}, lowest level first."""
+    df = pd.DataFrame(rows)
+    df["order"] = range(len(df))
+    df["colour"] = [level_colour(lv, top) for lv in df["level"]]
+    y = alt.Y("label:N", sort=alt.SortField("order"), title=None,
+              axis=alt.Axis(labelFontSize=font, labelLimit=320, ticks=False, domain=False))
+    x = alt.X("firms:Q", title=None, axis=alt.Axis(tickMinStep=1, labelFontSize=font, format="d"))
+    bars = alt.Chart(df).mark_bar(cornerRadiusEnd=3, height=font * 2).encode(
+        x=x, y=y, color=alt.Color("colour:N", scale=None), tooltip=["label:N", "firms:Q"]
+    )
+    labels = alt.Chart(df).mark_text(align="left", dx=4, fontSize=font, color="#263238").encode(
+        x=x, y=y, text="firms:Q"
+    )
+    return alt.layer(bars, labels).properties(height=alt.Step(font * 3)).configure_view(stroke=None)
+
+
+def group_compare(rows: list[dict], series: list[str], *, font: int = 12) -> alt.Chart:
+    """rows: {"pillar": name, "series": one of ``series``, "percent": 0..100} — grouped bars
+    per pillar (a room against the province and the national pool, a group against another)."""
+    df = pd.DataFrame(rows)
+    df["name"] = df["pillar"].map(lambda s: wrap(s, 22))
+    order = list(dict.fromkeys(df["name"]))
+    palette = [COLOURS[0], "#90a4ae", "#546e7a", COLOURS[1]][: len(series)]
+    return (
+        alt.Chart(df)
+        .mark_bar(height=font, cornerRadiusEnd=2)
+        .encode(
+            y=alt.Y("name:N", sort=order, title=None,
+                    axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=260, labelFontSize=font,
+                                  ticks=False, domain=False)),
+            yOffset=alt.YOffset("series:N", sort=series),
+            x=alt.X("percent:Q", scale=alt.Scale(domain=[0, 100]), title=None,
+                    axis=alt.Axis(values=[0, 20, 40, 60, 80, 100], labelFontSize=font)),
+            color=alt.Color("series:N", sort=series, scale=alt.Scale(domain=series, range=palette),
+                            legend=alt.Legend(title=None, orient="bottom", labelFontSize=font, labelLimit=400)),
+            tooltip=["pillar:N", "series:N", alt.Tooltip("percent:Q", format=".0f")],
+        )
+        # with yOffset the step is one bar's; a pillar's band must still hold its two-line label
+        .properties(height=alt.Step(max(font * 1.4, font * 3.2 / len(series))))
+        .configure_view(stroke=None)
+    )
+
+
+def count_bars(rows: list[dict], *, font: int = 12, colour: str = COLOURS[1]) -> alt.LayerChart:
+    """rows: {"label": text, "firms": n}, largest first."""
+    df = pd.DataFrame(rows)
+    df["order"] = range(len(df))
+    df["name"] = df["label"].map(lambda s: wrap(s, 28))
+    y = alt.Y("name:N", sort=alt.SortField("order"), title=None,
+              axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelFontSize=font, labelLimit=360, ticks=False,
+                            domain=False))
+    x = alt.X("firms:Q", title=None, axis=alt.Axis(tickMinStep=1, labelFontSize=font, format="d"))
+    bars = alt.Chart(df).mark_bar(cornerRadiusEnd=3, height=font * 2, color=colour).encode(
+        x=x, y=y, tooltip=["label:N", "firms:Q"]
+    )
+    labels = alt.Chart(df).mark_text(align="left", dx=4, fontSize=font, color="#263238").encode(
+        x=x, y=y, text="firms:Q"
+    )
+    return alt.layer(bars, labels).properties(height=alt.Step(font * 3.5)).configure_view(stroke=None)

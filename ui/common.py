@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import streamlit as st
 
@@ -45,3 +46,29 @@ def title(q: Questionnaire, lang: str) -> str:
 
 def nav_button(label: str, page: str, key: str, *, primary: bool = False) -> None:
     st.button(label, key=key, on_click=state.goto, args=(page,), type="primary" if primary else "secondary")
+
+
+def staff_link() -> None:
+    """The way in for staff, at the foot of the public pages (the sign-in page is not in the menu)."""
+    from ui import auth
+
+    if auth.user():
+        return
+    with st.container(horizontal=True, key="staff_link", vertical_alignment="center"):
+        st.caption(t("auth.staff_link"))
+        st.button(t("nav.login"), key="go_login", on_click=state.goto, args=("login",), type="tertiary",
+                  icon=":material/login:")
+
+
+VN_TZ = timezone(timedelta(hours=7), "ICT")
+
+
+def vn_date(value: date | datetime | None, lang: str) -> str:
+    """A day as people write it, in Vietnam time: 06/12/2026 (vi) or 6 Dec 2026 (en)."""
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(VN_TZ).date()
+    if lang == "vi":
+        return f"{value.day:02d}/{value.month:02d}/{value.year}"
+    return value.strftime("%-d %b %Y")

@@ -1,13 +1,15 @@
 """Which pages each role sees, grouped in sections for ``st.navigation``.
 
-Every visitor is an SME respondent today; the workshop (facilitator) and programme
-(programme staff) sections are added here, by role, when those pages exist.
+Everyone sees the SME owner's pages. Staff sign in (ui/auth.py): a facilitator also sees
+the workshop pages, programme staff the pooled-results pages, an admin both. A hidden page
+is reachable by its URL and by switching to it, but is not listed in the menu (the sign-in
+page for visitors, one workshop's page opened from the list).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -24,33 +26,54 @@ class PageSpec:
     icon: str
     render: Callable[[], None]
     default: bool = False
+    hidden: bool = False
 
 
-def _sme_pages() -> list[PageSpec]:
-    from ui.pages import questionnaire, results, resume, start
+def _sme_pages(role: str | None) -> list[PageSpec]:
+    from ui.pages import login, questionnaire, results, resume, start
 
     return [
         PageSpec("start", "nav.start", ":material/home:", start.render, default=True),
         PageSpec("questionnaire", "nav.questionnaire", ":material/checklist:", questionnaire.render),
         PageSpec("results", "nav.results", ":material/insights:", results.render),
         PageSpec("resume", "nav.resume", ":material/key:", resume.render),
+        # listed for staff (as "Account"), hidden for visitors (linked from each page's foot)
+        PageSpec("login", "nav.account" if role else "nav.login", ":material/account_circle:", login.render,
+                 hidden=role is None),
+    ]
+
+
+def _workshop_pages(role: str | None) -> list[PageSpec]:
+    from ui.pages import workshop, workshops
+
+    return [
+        PageSpec("workshops", "nav.workshops", ":material/groups:", workshops.render),
+        PageSpec("workshop", "nav.workshop", ":material/co_present:", workshop.render, hidden=True),
     ]
 
 
 # section title key -> (roles allowed (None = everyone), the section's pages)
-SECTIONS: dict[str, tuple[frozenset[str] | None, Callable[[], list[PageSpec]]]] = {
+SECTIONS: dict[str, tuple[frozenset[str] | None, Callable[[str | None], list[PageSpec]]]] = {
     "nav.section_sme": (None, _sme_pages),
-    # "nav.section_workshop": (frozenset({"facilitator", "admin"}), _workshop_pages),
-    # "nav.section_programme": (frozenset({"programme", "admin"}), _programme_pages),
+    "nav.section_workshop": (frozenset({"facilitator", "admin"}), _workshop_pages),
 }
 
 
 def specs_for(role: str | None) -> dict[str, list[PageSpec]]:
-    return {
-        title: make()
-        for title, (roles, make) in SECTIONS.items()
-        if roles is None or (role is not None and role in roles)
-    }
+    """The sections this role sees, each with its pages. The pages of a section the role may
+    not see are still there, hidden, in the first section: a bookmarked staff page then asks
+    the visitor to sign in (each staff page checks the role itself) instead of vanishing."""
+    sections: dict[str, list[PageSpec]] = {}
+    hidden: list[PageSpec] = []
+    for title, (roles, make) in SECTIONS.items():
+        specs = make(role)
+        if roles is None or (role is not None and role in roles):
+            sections[title] = specs
+        else:
+            hidden += [replace(spec, hidden=True, default=False) for spec in specs]
+    first = next(iter(sections))
+    sections[first] = sections[first] + hidden
+    return sections
 
 
 def build(role: str | None) -> tuple[list[st.Page] | dict[str, list[st.Page]], dict[str, st.Page]]:
@@ -61,7 +84,7 @@ def build(role: str | None) -> tuple[list[st.Page] | dict[str, list[st.Page]], d
         pages = []
         for spec in specs:
             page = st.Page(guard(spec.render), title=t(spec.title_key), icon=spec.icon, url_path=spec.name,
-                           default=spec.default)
+                           default=spec.default, visibility="hidden" if spec.hidden else "visible")
             by_name[spec.name] = page
             pages.append(page)
         sections[t(title)] = pages

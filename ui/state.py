@@ -33,6 +33,9 @@ SCROLL_TOP = "scroll_top"
 RESULT_CACHE = "result_cache"
 URL_CODE_SEEN = "url_code_seen"
 ROLE = "role"
+JOIN = "join_ws"  # the workshop this visitor is joining (a store.Workshop), before they begin
+JOIN_ERROR = "join_error"
+JOIN_PARAM = "join"
 
 WIDGET_PREFIXES = ("q_", "na_")
 _ASSESSMENT_KEYS = (CODE, QID, ANSWERS, STEP, RECORD, STEP_ERRORS, SUBMIT_PROBLEMS, CODE_NOTICE, RESULT_CACHE)
@@ -176,14 +179,70 @@ def start(
     *,
     round: str = "baseline",
     previous_code: str | None = None,
+    sharing: dict[str, bool] | None = None,
 ) -> str:
-    """Create a draft in the store and make it this session's assessment; returns the code."""
-    rec, new_code = resources.get_store().create_draft(
-        q, profile, language=lang(), consent=consent, round=round, previous_code=previous_code
-    )
+    """Create a draft in the store and make it this session's assessment; returns the code.
+
+    A visitor joining a workshop (``JOIN``) starts the draft in that workshop, with what they
+    share with the association (``sharing``: share_results, share_name, send_pdf)."""
+    workshop = ss.get(JOIN)
+    store = resources.get_store()
+    if workshop is not None and round == "baseline" and previous_code is None:
+        rec, new_code = store.join_workshop(
+            workshop.join_code, q, profile, language=lang(), consent=consent, **(sharing or {})
+        )
+        leave_workshop()  # joined: the draft carries the workshop from here on
+    else:
+        rec, new_code = store.create_draft(
+            q, profile, language=lang(), consent=consent, round=round, previous_code=previous_code
+        )
     adopt(rec, new_code)
     ss[CODE_NOTICE] = True
     return new_code
+
+
+# ------------------------------------------------------------------ workshops
+
+
+def join(code_: str | None) -> str | None:
+    """Make the workshop with this join code the one this visitor joins (its questionnaire,
+    province and language preset on the Start page). Returns None when done, else why not:
+    "unknown" or "closed"."""
+    found = resources.get_store().workshop_by_code(code_ or "")
+    if found is None:
+        return "unknown"
+    if not found.is_open:
+        return "closed"
+    if ss.get(JOIN) is None or ss[JOIN].id != found.id:
+        ss[JOIN] = found
+        if found.province:
+            ss["start_province"] = found.province
+        ss["start_questionnaire"] = found.questionnaire_id
+    return None
+
+
+def leave_workshop() -> None:
+    ss.pop(JOIN, None)
+    if JOIN_PARAM in st.query_params:
+        del st.query_params[JOIN_PARAM]
+
+
+def sync_join_from_url() -> None:
+    """``?join=CODE`` (the projector's QR code and link): join that workshop once per code."""
+    raw = st.query_params.get(JOIN_PARAM)
+    if not raw or raw == ss.get("join_seen"):
+        return
+    ss["join_seen"] = raw
+    why = join(raw)
+    if why is None:
+        found = ss[JOIN]
+        if "lang" not in st.query_params and found.language in LANGS:
+            set_lang(found.language)
+        goto("start")
+    else:
+        ss[JOIN_ERROR] = why
+        del st.query_params[JOIN_PARAM]
+        goto("start")
 
 
 def save(step: int | None = None) -> None:

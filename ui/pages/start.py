@@ -46,8 +46,43 @@ def _begin() -> None:
     if q is None:
         ss[ERRORS] = {"questionnaire": t("error.questionnaire_missing")}
         return
-    state.start(q, FirmProfile(**_profile_values()), consent=bool(ss.get("start_consent")))
+    sharing = None
+    if ss.get(state.JOIN) is not None:
+        share = bool(ss.get("start_share"))
+        sharing = {
+            "share_results": share,
+            "share_name": share and bool(ss.get("start_share_name")),
+            "send_pdf": share and bool(ss.get("start_send_pdf")),
+        }
+    try:
+        state.start(q, FirmProfile(**_profile_values()), consent=bool(ss.get("start_consent")), sharing=sharing)
+    except Exception as exc:
+        from store import UnknownCode, WorkshopClosed
+
+        if not isinstance(exc, (UnknownCode, WorkshopClosed)):
+            raise
+        state.leave_workshop()  # closed (or gone) while the visitor was filling in the page
+        ss[state.JOIN_ERROR] = "closed" if isinstance(exc, WorkshopClosed) else "unknown"
+        return
     state.goto("questionnaire")
+
+
+@callback
+def _join() -> None:
+    typed = (ss.get("start_join_code") or "").strip()
+    if not typed:
+        ss[state.JOIN_ERROR] = "empty"
+        return
+    why = state.join(typed)
+    ss[state.JOIN_ERROR] = why
+    if why is None:
+        ss["start_join_code"] = ""
+
+
+@callback
+def _leave() -> None:
+    state.leave_workshop()
+    ss[state.JOIN_ERROR] = None
 
 
 @callback
@@ -104,17 +139,20 @@ def render() -> None:
             for p in avail.problems:
                 st.text(p)
 
-    # ---- which questionnaire
-    st.subheader(t("start.choose"), anchor=False)
     by_id = {q.id: q for q in avail.questionnaires}
-    if ss.get("start_questionnaire") not in by_id:
-        ss["start_questionnaire"] = avail.questionnaires[0].id
-    st.radio(
-        t("start.choose"), list(by_id), key="start_questionnaire", label_visibility="collapsed",
-        format_func=lambda qid: text(by_id[qid].title, lang),
-        captions=[f"{text(q.description, lang)}  \n{common.describe(q, lang)}" for q in by_id.values()],
-    )
-    _field_error("questionnaire")
+    workshop = _workshop_box(by_id, lang)
+
+    # ---- which questionnaire (a workshop has chosen it already)
+    if workshop is None:
+        st.subheader(t("start.choose"), anchor=False)
+        if ss.get("start_questionnaire") not in by_id:
+            ss["start_questionnaire"] = avail.questionnaires[0].id
+        st.radio(
+            t("start.choose"), list(by_id), key="start_questionnaire", label_visibility="collapsed",
+            format_func=lambda qid: text(by_id[qid].title, lang),
+            captions=[f"{text(q.description, lang)}  \n{common.describe(q, lang)}" for q in by_id.values()],
+        )
+        _field_error("questionnaire")
 
     # ---- the firm
     st.subheader(t("start.profile"), anchor=False)
@@ -163,7 +201,51 @@ def render() -> None:
     st.subheader(t("start.consent_title"), anchor=False)
     st.markdown(t("start.consent_explain"))
     st.checkbox(t("start.consent"), value=False, key="start_consent")
+    if workshop is not None:
+        who = workshop.association or workshop.name
+        st.subheader(t("join.share_title", who=who), anchor=False)
+        st.markdown(t("join.share_explain", who=who))
+        share = st.checkbox(t("join.share", who=who), value=False, key="start_share")
+        st.checkbox(t("join.share_name"), value=False, key="start_share_name", disabled=not share)
+        st.checkbox(t("join.send_pdf"), value=False, key="start_send_pdf", disabled=not share)
 
     if ss.get(ERRORS):
         st.error(t("start.fix_above"), icon=":material/error:")
     st.button(t("start.begin"), key="start_begin", type="primary", on_click=_begin)
+    common.staff_link()
+
+
+def _join_error() -> None:
+    why = ss.get(state.JOIN_ERROR)
+    if why:
+        st.error(t(f"join.error_{why}"), icon=":material/error:")
+
+
+def _workshop_box(by_id: dict, lang: str):
+    """A workshop being joined (its name, and the questionnaire it uses), or the box to type
+    a join code. Returns the workshop, or None."""
+    workshop = ss.get(state.JOIN)
+    if workshop is not None and workshop.questionnaire_id not in by_id:
+        state.leave_workshop()  # its questionnaire is not offered here: join as anyone would
+        ss[state.JOIN_ERROR] = "questionnaire"
+        workshop = None
+    if workshop is None:
+        with st.expander(t("join.have_code")):
+            with st.form("join_form", border=False, enter_to_submit=True):
+                st.text_input(t("join.code_label"), key="start_join_code", max_chars=12, placeholder="ABC234")
+                st.form_submit_button(t("join.go"), key="start_join", on_click=_join)
+        _join_error()
+        return None
+    with st.container(border=True, key="start_workshop"):
+        st.markdown(t("join.joined", name=workshop.name))
+        details = [workshop.association] if workshop.association else []
+        if workshop.held_on:
+            details.append(common.vn_date(workshop.held_on, lang))
+        if details:
+            st.caption(" · ".join(details))
+        q = by_id[workshop.questionnaire_id]
+        st.markdown(t("join.questionnaire", title=text(q.title, lang)))
+        st.caption(common.describe(q, lang))
+        st.button(t("join.leave"), key="start_leave", on_click=_leave)
+    ss["start_questionnaire"] = workshop.questionnaire_id
+    return workshop
