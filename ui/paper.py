@@ -147,7 +147,7 @@ def form(workshop, q: Questionnaire, lang: str) -> None:
     errors = ss.get(ERRORS) or {}
     if ss.get(SAVED):
         st.success(t("paper.saved", n=ss[SAVED]), icon=":material/check:")
-    with st.form("paper_form", border=True, clear_on_submit=False):
+    with st.form("paper_form", border=True, clear_on_submit=False, enter_to_submit=False):
         st.markdown(f"**{t('paper.profile')}**")
         st.text_input(t("start.name"), key=f"{PREFIX}name", max_chars=200)
         sectors = dict(reference.sectors(lang))

@@ -186,7 +186,10 @@ def _projector(w, big: bool) -> None:
 # ------------------------------------------------------------------ exports
 
 
-def _exports(w, lang: str) -> None:
+@st.fragment(run_every=PICTURE_EVERY)
+def _exports(workshop_id: int, lang: str) -> None:
+    """Counts and downloads stay current while the room fills (the files are built on click)."""
+    w = resources.get_store().workshop(workshop_id)
     items = room.entries(w.id)
     sharing = room.shared(items)
     pdfs = [e for e in sharing if e.sharing.send_pdf]
@@ -262,9 +265,9 @@ def _paper(w, q, lang: str) -> None:
         st.download_button(t("ws.paper_blank"), data=blank, file_name=f"{w.join_code}-{q.id}-{lang}.pdf",
                            mime="application/pdf", key="ws_dl_blank", on_click="ignore",
                            icon=":material/print:")
-    with st.expander(t("ws.paper_one"), icon=":material/edit_note:"):
+    with st.expander(t("ws.paper_one"), icon=":material/edit_note:", key="ws_paper_one"):
         paper.form(w, q, lang)
-    with st.expander(t("ws.paper_csv"), icon=":material/upload_file:"):
+    with st.expander(t("ws.paper_csv"), icon=":material/upload_file:", key="ws_paper_csv"):
         st.caption(t("ws.csv_intro"))
         st.download_button(t("ws.csv_template"), data=_template_csv(q), file_name=f"{q.id}-template.csv",
                            mime="text/csv", key="ws_dl_template", on_click="ignore", icon=":material/download:")
@@ -366,14 +369,15 @@ def render() -> None:
     if q is None:
         st.error(t("error.questionnaire_load"), icon=":material/error:")
         return
+    # keyed: the open tab survives a rerun (saving a paper form stays on "Paper forms")
     tab_room, tab_export, tab_paper, tab_manage = st.tabs(
-        [t("ws.tab_room"), t("ws.tab_export"), t("ws.tab_paper"), t("ws.tab_manage")]
+        [t("ws.tab_room"), t("ws.tab_export"), t("ws.tab_paper"), t("ws.tab_manage")], key="ws_tab"
     )
     with tab_room:
         _projector(w, big=False)
     with tab_export:
         with section("ws.exports"):
-            _exports(w, lang)
+            _exports(w.id, lang)
     with tab_paper:
         with section("ws.paper"):
             _paper(w, q, lang)
