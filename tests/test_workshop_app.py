@@ -314,3 +314,34 @@ def test_a_csv_of_paper_forms_names_bad_rows_and_saves_the_good(env, tiny_q):
     assert counts.finished == 2
     assert {p.sharing.source for p in env.workshop_participants(w.id)} == {"csv"}
     assert "Đã lưu 2 phiếu vào hội thảo." in texts(at)
+
+
+# ------------------------------------------------------------------ accounts (admin)
+
+
+def test_admin_adds_an_account_that_can_sign_in_and_others_cannot_manage_accounts(env):
+    env.add_user("root", PASSWORD, "admin")
+    at = signed_in("lan", "users")
+    assert "Tài khoản của bạn không có quyền xem trang này." in texts(at)
+    at = signed_in("root", "users")
+    no_traceback(at)
+    at.text_input(key="admin_new_user").set_value("thu")
+    at.radio(key="admin_new_role").set_value("programme")
+    at.text_input(key="admin_new_password").set_value("a long password")
+    at.text_input(key="admin_new_again").set_value("another password")
+    at.button(key="admin_add_go").click().run()
+    assert "Hai lần nhập mật khẩu không giống nhau." in [e.value for e in at.error]
+    assert env.get_user("thu") is None
+    at.text_input(key="admin_new_user").set_value("thu")
+    at.text_input(key="admin_new_password").set_value("a long password")
+    at.text_input(key="admin_new_again").set_value("a long password")
+    at.button(key="admin_add_go").click().run()
+    no_traceback(at)
+    assert env.get_user("thu").role == "programme"
+    assert env.authenticate("thu", "a long password") is not None
+    for _ in range(5):
+        env.authenticate("lan", "wrong")
+    assert env.is_locked("lan")
+    at.run()
+    at.button(key="admin_unlock_lan").click().run()
+    assert not env.is_locked("lan")

@@ -52,10 +52,17 @@ def _workshop_pages(role: str | None) -> list[PageSpec]:
     ]
 
 
+def _admin_pages(role: str | None) -> list[PageSpec]:
+    from ui.pages import users
+
+    return [PageSpec("users", "nav.users", ":material/manage_accounts:", users.render)]
+
+
 # section title key -> (roles allowed (None = everyone), the section's pages)
 SECTIONS: dict[str, tuple[frozenset[str] | None, Callable[[str | None], list[PageSpec]]]] = {
     "nav.section_sme": (None, _sme_pages),
     "nav.section_workshop": (frozenset({"facilitator", "admin"}), _workshop_pages),
+    "nav.section_admin": (frozenset({"admin"}), _admin_pages),
 }
 
 

@@ -127,6 +127,10 @@ def _pdf_builder(q, result, recs, profile, lang, bench, answers):
     return build
 
 
+def _ids(q: Questionnaire) -> set[str]:
+    return {question.id for _, question in q.questions()}
+
+
 def _answers_json(q: Questionnaire, rec, result) -> str:
     data = {
         "questionnaire": {"id": q.id, "version": rec.questionnaire_version, "hash": rec.questionnaire_hash},
@@ -134,6 +138,7 @@ def _answers_json(q: Questionnaire, rec, result) -> str:
         "submitted_at": rec.submitted_at.isoformat() if rec.submitted_at else None,
         "profile": rec.profile.model_dump(),
         "answers": rec.answers,
+        "codes": {qid: q.question(qid).code for qid in rec.answers if qid in _ids(q) and q.question(qid).code},
         "result": result.to_dict(),
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
@@ -303,16 +308,28 @@ def _pillars(q: Questionnaire, result, lang: str) -> None:
             if strengths:
                 lines.append(t("results.working"))
                 lines += [
-                    f"- ✓ {text(q.question(qid).text, lang)} — **{questions.answer_text(q.question(qid), result.questions[qid].answer, lang)}**"
+                    f"- ✓ {_code(q, qid)}{text(q.question(qid).text, lang)} — "
+                    f"**{questions.answer_text(q.question(qid), result.questions[qid].answer, lang)}**"
                     for qid in strengths[:4]
                 ]
             advice = [a for a in result.advice if a.pillar == p.id][:3]
             if advice:
                 lines.append(t("results.next_steps"))
-                lines += [f"- {text(a.text, lang)}" for a in advice]
+                lines += [f"- {text(a.text, lang)}{_code_after(q, a.question)}" for a in advice]
             if not strengths and not advice:
                 lines.append(f"_{t('results.nothing_to_say')}_")
             st.markdown("\n\n".join(_join_lists(lines)))
+
+
+def _code(q: Questionnaire, qid: str) -> str:
+    """The framework's number of a criterion (DBI "3.2.4"), as a prefix; "" when it has none."""
+    code = q.question(qid).code
+    return f"`{code}` " if code else ""
+
+
+def _code_after(q: Questionnaire, qid: str) -> str:
+    code = q.question(qid).code
+    return f" _({t('results.criterion', code=code)})_" if code else ""
 
 
 def _join_lists(lines: list[str]) -> list[str]:
