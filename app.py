@@ -10,7 +10,7 @@ import logging
 
 import streamlit as st
 
-from ui import nav, resources, state
+from ui import nav, resources, state, style
 from ui.i18n import LANG_NAMES, LANGS, t
 from ui.safe import callback, report
 
@@ -26,9 +26,13 @@ def _switch_language() -> None:
 def main() -> None:
     resources.warm_up()
     state.init()
-    bad_code = state.sync_from_url()
-    if bad_code:
+    style.apply()
+    bad = state.sync_from_url()
+    if bad == "bad_code":
         state.flash("error", t("error.bad_url_code"))
+    elif bad == "expired":
+        state.flash("info", t("error.tab_expired"))
+        state.goto("resume")
     state.sync_join_from_url()
 
     with st.container(horizontal=True, horizontal_alignment="right", key="lang_bar"):

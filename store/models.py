@@ -218,3 +218,27 @@ settings = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+
+# A browser tab's short-lived key to an assessment (store/tabs.py): the URL carries the token,
+# never the resume code; the code is kept sealed with the token, so the table alone opens nothing.
+tab_tokens = Table(
+    "tab_tokens",
+    metadata,
+    Column("token_hash", LargeBinary(32), primary_key=True),
+    Column("assessment_id", BigId, ForeignKey("assessments.id", ondelete="CASCADE"), nullable=False),
+    Column("sealed_code", LargeBinary(32), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("last_used_at", UTCDateTime, nullable=False),
+    Index(None, "assessment_id"),
+    Index(None, "last_used_at"),
+)
+
+# Attempts per key in a window (store/tabs.py ``hit``): resume codes tried per session and per client.
+throttle = Table(
+    "throttle",
+    metadata,
+    Column("key", String(80), primary_key=True),
+    Column("window_start", UTCDateTime, nullable=False),
+    Column("attempts", Integer, nullable=False),
+)

@@ -48,6 +48,7 @@ from store.records import (
     AssessmentRecord,
     PeerBenchmark,
 )
+from store.tabs import Tabs
 from store.workshops import Workshops, workshop_row
 
 a = assessments
@@ -130,11 +131,12 @@ def score_values(questionnaire: Questionnaire, result: Result) -> dict[str, Any]
     return values
 
 
-class Store(Workshops, Accounts):
+class Store(Workshops, Accounts, Tabs):
     """Storage for one database. Build it once per process (``store.open_store``).
 
-    Assessments live here; workshops and staff accounts come from the ``Workshops`` and
-    ``Accounts`` mixins (store/workshops.py, store/accounts.py)."""
+    Assessments live here; workshops, staff accounts and tab tokens come from the
+    ``Workshops``, ``Accounts`` and ``Tabs`` mixins (store/workshops.py, store/accounts.py,
+    store/tabs.py)."""
 
     def __init__(
         self,

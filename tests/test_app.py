@@ -53,6 +53,16 @@ def begin(at: AppTest, sector: str = "G", size: str = "micro") -> AppTest:
     return at.button(key="start_begin").click().run()
 
 
+def param(at, name: str) -> str:
+    value = at.query_params[name]
+    return value[0] if isinstance(value, list) else value
+
+
+def url_code(at) -> str | None:
+    """The resume code behind the tab token in the page's URL."""
+    return open_store().tab_code(param(at, "t"))
+
+
 def draft(tiny_q, **profile) -> str:
     profile = profile or {"sector": "G", "size_band": "micro", "province": "ha_noi"}
     _, code = open_store().create_draft(tiny_q, FirmProfile(**profile))
@@ -104,7 +114,8 @@ def test_begin_creates_the_draft_and_shows_the_code(env, tiny_q):
     begin(at)
     no_traceback(at)
     code = at.session_state["code"]
-    assert at.query_params["code"] == [code] or at.query_params["code"] == code
+    assert "code" not in at.query_params  # the address bar never carries the code …
+    assert url_code(at) == code  # … but a tab token that opens it after a reload
     assert any(c.value == code for c in at.code)  # st.code: a copy button in the browser
     assert "Mã tiếp tục của bạn đã sẵn sàng" in texts(at)
     rec = open_store().load(code)
@@ -197,7 +208,14 @@ def test_a_reload_restores_every_answer_from_the_code(env, tiny_q):
     assert again.number_input(key="q_online_share").value == 30
     assert again.radio(key="q_practices__backup").value == "partly"
     assert again.radio(key="q_practices__passwords").value is None
-    assert again.query_params["code"] in (code, [code])
+    assert "code" not in again.query_params and url_code(again) == code
+    # a reload of that tab: only its token is in the URL
+    token = param(again, "t")
+    third = new_app()
+    third.query_params["t"] = token
+    open_page(third, "questionnaire")
+    no_traceback(third)
+    assert third.session_state["code"] == code and third.number_input(key="q_online_share").value == 30
 
 
 def test_matrix_partly_answered_blocks_next(env, tiny_q):
@@ -272,7 +290,7 @@ def test_resume_with_a_typed_code_goes_to_the_saved_step(env, tiny_q):
     no_traceback(at)
     assert "Đã mở lại bài đánh giá của bạn." in texts(at)
     assert at.session_state["step"] == 1
-    assert at.query_params["code"] in (code, [code])
+    assert "code" not in at.query_params and url_code(at) == code
 
 
 # ------------------------------------------------------------------ Results
@@ -349,11 +367,17 @@ def test_delete_my_data_needs_confirmation(env, tiny_q):
     assert open_store().load(code) is not None
     at.button(key="delete_no").click().run()
     at.button(key="delete_data").click().run()
+    at.text_input(key="delete_code").set_value("ABCD-EFGH-JKMN")  # deleting asks for the code again
+    at.button(key="delete_yes").click().run()
+    no_traceback(at)
+    assert open_store().load(code) is not None
+    assert "Mã này không khớp với bài đánh giá đang mở." in [e.value for e in at.error]
+    at.text_input(key="delete_code").set_value(code.lower())
     at.button(key="delete_yes").click().run()
     no_traceback(at)
     assert open_store().load(code) is None
     assert "Đã xoá dữ liệu của bạn." in texts(at)
-    assert "code" not in at.query_params
+    assert "code" not in at.query_params and "t" not in at.query_params
 
 
 def test_results_without_an_assessment(env):
@@ -461,3 +485,52 @@ def test_results_reopen_from_the_url_after_a_reload(env, tiny_q):
     no_traceback(at)
     assert at.title[0].value == "Kết quả đánh giá"
     assert "Mức 0/2 · Chưa" in texts(at)
+
+
+# ------------------------------------------------------------------ the address bar
+
+
+def test_an_idle_tab_link_opens_nothing_and_sends_to_resume(env, tiny_q):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from store.models import tab_tokens
+    from store.tabs import TAB_IDLE
+
+    code = draft(tiny_q)
+    store = open_store()
+    token = store.open_tab(code)
+    with store.write() as conn:  # the tab was left for longer than the idle limit
+        conn.execute(update(tab_tokens).values(last_used_at=store.clock() - TAB_IDLE - timedelta(minutes=1)))
+    at = new_app()
+    at.query_params["t"] = token
+    at.run()
+    no_traceback(at)
+    assert "code" not in at.session_state or not at.session_state["code"]
+    assert at.title[0].value == "Tiếp tục với mã"
+    assert any("đường dẫn không còn mở bài đánh giá" in i.value for i in at.info)
+    assert "t" not in at.query_params
+
+
+def test_a_kept_continue_link_is_read_once_and_replaced_by_a_token(env, tiny_q):
+    code = draft(tiny_q)
+    at = new_app()
+    at.query_params["code"] = code
+    at.run()
+    no_traceback(at)
+    assert at.session_state["code"] == code
+    assert "code" not in at.query_params and url_code(at) == code
+
+
+def test_resume_attempts_are_limited_per_session(env, tiny_q):
+    code = draft(tiny_q)
+    at = open_page(new_app(), "resume")
+    for _ in range(5):
+        at.text_input(key="resume_code").set_value("ABCD-EFGH-JKMN")
+        at.button(key="resume_go").click().run()
+    at.text_input(key="resume_code").set_value(code)  # even the right code waits now
+    at.button(key="resume_go").click().run()
+    no_traceback(at)
+    assert any("Bạn đã thử nhiều mã liên tiếp" in e.value for e in at.error)
+    assert "code" not in at.session_state or not at.session_state["code"]

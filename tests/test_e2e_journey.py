@@ -103,9 +103,10 @@ def begin(page, base: str, questionnaire: int = 0) -> str:
     choose_option(page, "start_sector", "G ·")
     pick_radio(page, "start_size", 1)  # micro
     click_button(page, "start_begin")
-    code = key_locator(page, "code_panel").locator("code").inner_text().strip()
+    code = key_locator(page, "code_panel").locator("code").first.inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
-    assert f"code={code}" in page.url
+    assert "code=" not in page.url and code not in page.url  # the address bar carries a tab token only
+    assert re.search(r"[?&]t=[\w-]+", page.url), page.url
     return code
 
 
@@ -168,7 +169,7 @@ def test_reload_halfway_and_resume_with_the_code(browser, page, server, quick):
         wait_idle(other)
         expect(other.get_by_text("Đã mở lại bài đánh giá của bạn.")).to_be_visible()
         expect(other.get_by_text(f"Bước 2/{len(quick.pillars)}")).to_be_visible()
-        assert f"code={code}" in other.url
+        assert code not in other.url and "t=" in other.url
         complete(other, quick, "high", answers, from_step=1)
         expect(key_locator(other, "overall_level")).to_be_visible()
     finally:
@@ -180,8 +181,8 @@ def test_follow_up_shows_the_change_per_pillar(page, server, quick):
     complete(page, quick, "low")
     expect(key_locator(page, "overall_level")).to_be_visible()
     click_button(page, "start_follow_up")
-    new_code = key_locator(page, "code_panel").locator("code").inner_text().strip()
-    assert f"code={new_code}" in page.url
+    new_code = key_locator(page, "code_panel").locator("code").first.inner_text().strip()
+    assert new_code not in page.url and "t=" in page.url
     complete(page, quick, "high")
     expect(page.get_by_text("Tiến bộ so với lần trước")).to_be_visible()
     table = key_locator(page, "progress_table")
@@ -259,3 +260,49 @@ def test_keyboard_alone_through_a_step(page, server, quick):
     page.keyboard.press("Enter")
     wait_idle(page)
     expect(key_locator(page, "qbox_" + first.id).get_by_text("Cần trả lời câu hỏi này")).to_have_count(0)
+
+
+def _scroll_top(page) -> int:
+    return page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollTop : -1; }")
+
+
+def test_each_step_opens_at_its_top_with_focus_and_back_goes_to_the_previous_step(browser, server, quick):
+    for viewport in ({"width": 1280, "height": 900}, {"width": 375, "height": 812}):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        try:
+            open_app(page, server + "/")
+            choose_option(page, "start_sector", "G ·")
+            pick_radio(page, "start_size", 1)
+            page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 5000)")
+            click_button(page, "start_begin")
+            expect(page.get_by_text(f"Bước 1/{len(quick.pillars)}")).to_be_visible()
+            page.wait_for_timeout(300)
+            assert _scroll_top(page) == 0, viewport
+            expect(key_locator(page, "code_panel")).to_be_in_viewport()  # the code on the first screen
+            first = quick.pillars[0].questions[0]
+            focused = page.evaluate("() => document.activeElement ? document.activeElement.className : ''")
+            assert f"st-key-qbox_{first.id}" in focused, focused
+            answers = browser_answer_step(page, quick, 0, "high", {})
+            page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollTo(0, 5000)")
+            click_button(page, "nav_next")
+            expect(page.get_by_text(f"Bước 2/{len(quick.pillars)}")).to_be_visible()
+            page.wait_for_timeout(300)
+            assert _scroll_top(page) == 0, viewport
+            # the code is on every step, its copy button shown without a hover
+            reminder = key_locator(page, "code_reminder")
+            expect(reminder).to_be_in_viewport()
+            copy = reminder.locator("[data-testid='stBaseButton-elementToolbar']")
+            assert copy.evaluate("b => { let e = b; while (e) { const s = getComputedStyle(e);"
+                                 " if (s.opacity === '0' || s.visibility === 'hidden') return false; e = e.parentElement; }"
+                                 " return true; }"), "the copy button is hidden until hovered"
+            browser_answer_step(page, quick, 1, "high", answers)
+            click_button(page, "nav_next")
+            expect(page.get_by_text(f"Bước 3/{len(quick.pillars)}")).to_be_visible()
+            page.go_back()
+            expect(page.get_by_text(f"Bước 2/{len(quick.pillars)}")).to_be_visible()
+            page.go_back()
+            expect(page.get_by_text(f"Bước 1/{len(quick.pillars)}")).to_be_visible()
+            assert "/questionnaire" in page.url
+        finally:
+            context.close()

@@ -16,7 +16,7 @@ from store.models import metadata
 
 pytest_plugins = ["tests.conftest_store"]
 
-TABLES = {"questionnaire_versions", "workshops", "assessments", "assessment_data", "users", "settings", "workshop_sharing"}
+TABLES = {"questionnaire_versions", "workshops", "assessments", "assessment_data", "users", "settings", "workshop_sharing", "tab_tokens", "throttle"}
 
 
 def tables(engine) -> set[str]:

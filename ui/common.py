@@ -18,15 +18,58 @@ def show_flash() -> None:
 
 
 def code_panel(code: str, *, fresh: bool) -> None:
-    """The resume code with a copy button (st.code) and what to do with it."""
-    with st.container(border=True, key="code_panel" if fresh else "code_reminder"):
-        if fresh:
-            st.markdown(f"**{t('code.new_title')}**")
-            st.caption(t("code.new_hint"))
-        else:
-            st.caption(t("code.reminder"))
+    """The resume code with a copy button always visible (st.code; ui/style.py shows its
+    button without hover), the link to keep, and a calendar reminder for the follow-up.
+    ``fresh``: just made (the first step); otherwise a compact reminder on every page."""
+    if not fresh:
+        with st.container(key="code_reminder", horizontal=True, vertical_alignment="center"):
+            st.caption(t("code.compact"))
+            st.code(code, language=None, width="content")
+        return
+    with st.container(border=True, key="code_panel"):
+        st.markdown(f"**{t('code.new_title')}**")
+        st.caption(t("code.new_hint"))
         st.code(code, language=None)
-        st.caption(t("code.copy_hint"))
+        st.caption(t("code.copy_button_hint"))
+        with st.expander(t("code.more"), key="code_more"):
+            st.caption(t("code.link_hint"))
+            st.code(state.continue_link(public_base(), code), language=None, wrap_lines=True)
+            reminder_button(code, "code_ics")
+
+
+def public_base() -> str:
+    """The address visitors use: ``PUBLIC_URL`` when set (behind a proxy, a public name),
+    else the address this browser used."""
+    import os
+    from urllib.parse import urlsplit
+
+    configured = os.environ.get("PUBLIC_URL")
+    if not configured:
+        try:
+            configured = st.secrets.get("PUBLIC_URL")
+        except Exception:  # no secrets file
+            configured = None
+    if configured:
+        return str(configured).rstrip("/")
+    try:
+        parts = urlsplit(st.context.url or "")
+        if parts.scheme and parts.netloc:
+            return f"{parts.scheme}://{parts.netloc}"
+    except Exception:
+        pass
+    return "http://localhost:8501"
+
+
+def reminder_button(code: str, key: str) -> None:
+    """"Remind me in 3 months": an .ics file the owner adds to their own calendar (nothing is
+    sent anywhere), with the link that reopens this assessment for the follow-up."""
+    from ui.reminder import follow_up_ics
+
+    st.download_button(
+        t("code.reminder_ics"), data=follow_up_ics(state.continue_link(public_base(), code), state.lang()),
+        file_name="theo-doi-chuyen-doi-so.ics" if state.lang() == "vi" else "digital-follow-up.ics",
+        mime="text/calendar", key=key, on_click="ignore", icon=":material/event:",
+    )
 
 
 def minutes(q: Questionnaire) -> int:

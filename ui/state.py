@@ -31,14 +31,13 @@ GOTO = "goto"
 CODE_NOTICE = "code_notice"
 SCROLL_TOP = "scroll_top"
 RESULT_CACHE = "result_cache"
-URL_CODE_SEEN = "url_code_seen"
 ROLE = "role"
 JOIN = "join_ws"  # the workshop this visitor is joining (a store.Workshop), before they begin
 JOIN_ERROR = "join_error"
 JOIN_PARAM = "join"
 
 WIDGET_PREFIXES = ("q_", "na_")
-_ASSESSMENT_KEYS = (CODE, QID, ANSWERS, STEP, RECORD, STEP_ERRORS, SUBMIT_PROBLEMS, CODE_NOTICE, RESULT_CACHE)
+_ASSESSMENT_KEYS = (CODE, QID, ANSWERS, STEP, RECORD, STEP_ERRORS, SUBMIT_PROBLEMS, CODE_NOTICE, RESULT_CACHE, "tab_token")
 
 ss = st.session_state
 
@@ -93,34 +92,60 @@ def goto(page: str) -> None:
 
 # ------------------------------------------------------------------ URL
 
+TAB = "tab_token"  # this tab's short-lived token (store/tabs.py), in the URL as ?t=
+TAB_PARAM = "t"
+OWN_TOKENS = "own_tab_tokens"  # every token this session put in the URL
+LINK_PARAM = CODE  # ?code=…: the "continue later" link the owner chose to keep
+
 
 def sync_from_url() -> str | None:
-    """Restore the assessment named by ``?code=`` when the URL names a code this session did
-    not put there itself (a reload, a shared link, a code typed into the address bar).
+    """Restore the assessment the URL names, when this session did not put it there itself.
 
-    Returns "bad_code" when the URL's code matches nothing (the page says so), else None.
+    ``?code=`` is a "continue later" link the owner kept: it is read once, and the address
+    bar gets a tab token in its place. ``?t=`` is this tab's token after a reload. Returns
+    "bad_code" for a link that opens nothing, "expired" for a token that no longer does, else
+    None.
     """
-    raw = st.query_params.get(CODE)
-    if not raw or raw == ss.get(CODE) or raw == ss.get(URL_CODE_SEEN):
-        return None
-    ss[URL_CODE_SEEN] = raw
-    if restore(raw) is None:
-        del st.query_params[CODE]
-        return "bad_code"
+    raw = st.query_params.get(LINK_PARAM)
+    if raw:
+        del st.query_params[LINK_PARAM]  # never left in the address bar
+        if raw == ss.get("link_seen") or canonical(raw) == ss.get(CODE):
+            return None
+        ss["link_seen"] = raw  # read once per session, whatever the address bar still says
+        return None if restore(raw) is not None else "bad_code"
+    token = st.query_params.get(TAB_PARAM)
+    own = ss.setdefault(OWN_TOKENS, set())
+    if not token or token == ss.get(TAB) or token in own:
+        return None  # ours: this session put it there (perhaps for an assessment it has left)
+    own.add(token)
+    found = resources.get_store().tab_code(token)
+    if found is None or restore(found, token=token) is None:
+        del st.query_params[TAB_PARAM]
+        return "expired"
     return None
 
 
 def sync_to_url() -> None:
-    """The URL carries the language and the resume code (never the answers)."""
+    """The URL carries the language and this tab's token (never the code, never the answers)."""
     if st.query_params.get("lang") != lang():
         st.query_params["lang"] = lang()
     current = ss.get(CODE)
     if current:
-        if st.query_params.get(CODE) != current:
-            st.query_params[CODE] = current
-        ss[URL_CODE_SEEN] = current
-    elif CODE in st.query_params:
-        del st.query_params[CODE]
+        token = ss.get(TAB)
+        if token is None:
+            token = resources.get_store().open_tab(current)
+            ss[TAB] = token
+        if token and st.query_params.get(TAB_PARAM) != token:
+            st.query_params[TAB_PARAM] = token
+        if token:
+            ss.setdefault(OWN_TOKENS, set()).add(token)
+    elif TAB_PARAM in st.query_params:
+        del st.query_params[TAB_PARAM]
+
+
+def continue_link(base: str, code_: str) -> str:
+    """The link the owner may keep to come back (it holds the code: theirs to keep safe)."""
+    return f"{base}/?{LINK_PARAM}={code_}"
 
 
 # ------------------------------------------------------------------ assessment
@@ -142,17 +167,22 @@ def forget() -> None:
     clear_widgets()
 
 
-def adopt(rec, code_: str) -> None:
-    """Make ``rec`` (with its resume code) this session's assessment."""
+def adopt(rec, code_: str, token: str | None = None) -> None:
+    """Make ``rec`` (with its resume code) this session's assessment; ``token`` is the tab
+    token that brought it back after a reload (else the next URL sync opens a new one)."""
     forget()
     ss[CODE] = code_
     ss[QID] = rec.questionnaire_id
     ss[ANSWERS] = dict(rec.answers or {})
     ss[STEP] = int(rec.step or 0)
     ss[RECORD] = rec
+    ss[SCROLL_TOP] = True
+    if token:
+        ss[TAB] = token
+        ss.setdefault(OWN_TOKENS, set()).add(token)
 
 
-def restore(code_: str):
+def restore(code_: str, token: str | None = None):
     """Load the assessment of a typed or linked code; None when no assessment has it."""
     code_ = (code_ or "").strip()
     if not code_:
@@ -160,11 +190,11 @@ def restore(code_: str):
     rec = resources.get_store().load(code_)
     if rec is None:
         return None
-    adopt(rec, _canonical(code_))
+    adopt(rec, canonical(code_), token)
     return rec
 
 
-def _canonical(code_: str) -> str:
+def canonical(code_: str) -> str:
     """``abcd efgh jkmn`` → ``ABCD-EFGH-JKMN`` (the form shown to the visitor)."""
     raw = "".join(ch for ch in code_.upper() if ch.isalnum())
     if len(raw) == 12:

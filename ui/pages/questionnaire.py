@@ -130,15 +130,30 @@ def _submit(q: Questionnaire) -> None:
     state.goto("results")
 
 
-def _scroll_to_top() -> None:
-    """After a step change the browser would stay at the bottom of the page."""
+# No "<" inside: Streamlit's HTML element drops a script that has one.
+_STEP_SCRIPT = """<script>(function(){
+var d=document, w=window, step=%(step)d;
+var main=d.querySelector('[data-testid="stMain"]')||d.scrollingElement;
+if(main){main.scrollTo(0,0);} w.scrollTo(0,0);
+var tries=0;
+(function focusFirst(){
+  var box=d.querySelector('[class*="st-key-qbox_"]');
+  if(box){box.setAttribute('tabindex','-1'); box.focus({preventScroll:true}); return;}
+  if(40>tries++){w.setTimeout(focusFirst,50);}
+})();
+if(step>0 && !(w.history.state && w.history.state.smeStep===step)){w.history.pushState({smeStep:step},'',w.location.href);}
+if(!w.__smeBack){w.__smeBack=true; w.addEventListener('popstate',function(){
+  var b=d.querySelector('.st-key-nav_back button'); if(b && !b.disabled){b.click();}
+});}
+})();</script>"""
+
+
+def _step_opened(step: int) -> None:
+    """A new step opens at its top with focus on its first question (so a keyboard user
+    carries on from there), and becomes an entry of the browser's history: Back in the
+    browser goes to the previous step, not to the Start page."""
     if ss.pop(state.SCROLL_TOP, False):
-        st.html(
-            "<script>(function(){var d=window.parent?window.parent.document:document;"
-            "var m=d.querySelector('[data-testid=\"stMain\"]')||d.scrollingElement;"
-            "if(m){m.scrollTo(0,0);} window.scrollTo(0,0);})();</script>",
-            unsafe_allow_javascript=True,
-        )
+        st.html(_STEP_SCRIPT % {"step": step}, unsafe_allow_javascript=True)
 
 
 def render() -> None:
@@ -167,16 +182,15 @@ def render() -> None:
         common.nav_button(t("nav.results"), "results", "q_go_results", primary=True)
         return
 
-    _scroll_to_top()
     pillars = q.pillars
     total = len(pillars)
     step = max(0, min(int(ss.get(state.STEP, 0)), total - 1))
     ss[state.STEP] = step
     pillar = pillars[step]
+    _step_opened(step)
 
     st.caption(text(q.title, lang))
-    if ss.get(state.CODE_NOTICE):
-        common.code_panel(code, fresh=True)
+    common.code_panel(code, fresh=bool(ss.get(state.CODE_NOTICE)))
     st.progress((step + 1) / total, text=t("q.progress", step=step + 1, total=total, name=text(pillar.name, lang)))
     names = []
     for i, p in enumerate(pillars):
@@ -221,5 +235,7 @@ def render() -> None:
             st.button(t("q.next"), key="nav_next", type="primary", on_click=_next, args=(q,),
                       icon=":material/arrow_forward:", icon_position="right")
     if not ss.get(state.CODE_NOTICE):
-        with st.expander(t("q.save_and_leave")):
-            common.code_panel(code, fresh=False)
+        with st.expander(t("q.save_and_leave"), key="save_and_leave"):
+            st.caption(t("code.link_hint"))
+            st.code(state.continue_link(common.public_base(), code), language=None, wrap_lines=True)
+            common.reminder_button(code, "q_ics")

@@ -103,9 +103,16 @@ def _cancel_delete() -> None:
 
 @callback
 def _delete() -> None:
-    ss[CONFIRM_DELETE] = False
     code = state.code()
-    done = resources.get_store().delete(code) if code else False
+    typed = ss.get("delete_code") or ""
+    if not code or state.canonical(typed) != code:  # deleting asks for the code again
+        ss["delete_error"] = t("results.delete_code_wrong")
+        return
+    ss[CONFIRM_DELETE] = False
+    ss["delete_error"] = None
+    ss["delete_code"] = ""
+    resources.get_store().close_tab(ss.get(state.TAB))
+    done = resources.get_store().delete(code)
     state.forget()
     ss.pop(RECS_CACHE, None)
     state.flash("success" if done else "info", t("results.deleted" if done else "results.nothing_to_delete"))
@@ -501,6 +508,9 @@ def _follow_up_and_delete(q: Questionnaire, rec) -> None:
             st.button(t("results.delete"), key="delete_data", on_click=_ask_delete, icon=":material/delete:")
         else:
             st.warning(t("results.delete_confirm"))
+            st.text_input(t("results.delete_code"), key="delete_code", max_chars=40, placeholder="ABCD-EFGH-JKMN")
+            if ss.get("delete_error"):
+                st.error(ss["delete_error"], icon=":material/error:")
             with st.container(horizontal=True):
                 st.button(t("results.delete_yes"), key="delete_yes", type="primary", on_click=_delete)
                 st.button(t("results.delete_no"), key="delete_no", on_click=_cancel_delete)

@@ -11,9 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
-from urllib.parse import urlsplit
-
 import pandas as pd
 import streamlit as st
 
@@ -26,7 +23,6 @@ from ui.safe import callback, section
 
 log = logging.getLogger(__name__)
 ss = st.session_state
-PUBLIC_URL_ENV = "PUBLIC_URL"
 COUNTS_EVERY = "3s"
 PICTURE_EVERY = "10s"
 CONFIRM_CLOSE = "ws_confirm_close"
@@ -51,28 +47,8 @@ def _current():
     return found
 
 
-def public_base() -> str:
-    """The address participants open: ``PUBLIC_URL`` when set (behind a proxy, a public
-    name), else the address this browser used."""
-    configured = os.environ.get(PUBLIC_URL_ENV)
-    if not configured:
-        try:
-            configured = st.secrets.get(PUBLIC_URL_ENV)
-        except Exception:  # no secrets file
-            configured = None
-    if configured:
-        return str(configured).rstrip("/")
-    try:
-        parts = urlsplit(st.context.url or "")
-        if parts.scheme and parts.netloc:
-            return f"{parts.scheme}://{parts.netloc}"
-    except Exception:
-        pass
-    return "http://localhost:8501"
-
-
 def join_url(workshop) -> str:
-    return f"{public_base()}/?join={workshop.join_code}"
+    return f"{common.public_base()}/?join={workshop.join_code}"
 
 
 def qr_png(url: str) -> bytes:
