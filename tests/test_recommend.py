@@ -81,7 +81,7 @@ pillars:
         text: {vi: "Bạn đang dùng những công cụ nào?", en: "Which tools do you already use?"}
         options:
           - {id: acc, label: {vi: Phần mềm kế toán, en: Accounting software}, uses: [accounting]}
-          - {id: inv, label: {vi: Hoá đơn điện tử, en: E-invoicing}, uses: [e_invoice]}
+          - {id: inv, label: {vi: Hóa đơn điện tử, en: E-invoicing}, uses: [e_invoice]}
           - {id: pos, label: {vi: Phần mềm bán hàng, en: Sales software}, uses: [pos_inventory]}
           - {id: nothing, label: {vi: Chưa dùng công cụ nào, en: None yet}, exclusive: true}
   - id: operations
@@ -89,10 +89,10 @@ pillars:
     questions:
       - id: ops_invoice
         type: single
-        text: {vi: "Doanh nghiệp xuất hoá đơn thế nào?", en: "How does the firm issue invoices?"}
+        text: {vi: "Doanh nghiệp xuất hóa đơn thế nào?", en: "How does the firm issue invoices?"}
         options:
-          - {id: paper, label: {vi: Chưa dùng hoá đơn điện tử, en: No e-invoices yet}, points: 0, gaps: [e_invoice]}
-          - {id: einvoice, label: {vi: Hoá đơn điện tử, en: E-invoices}, points: 5, uses: [e_invoice]}
+          - {id: paper, label: {vi: Chưa dùng hóa đơn điện tử, en: No e-invoices yet}, points: 0, gaps: [e_invoice]}
+          - {id: einvoice, label: {vi: Hóa đơn điện tử, en: E-invoices}, points: 5, uses: [e_invoice]}
       - id: ops_books
         type: single
         text: {vi: "Sổ sách kế toán ghi ở đâu?", en: "Where are the books kept?"}
@@ -101,7 +101,7 @@ pillars:
           - {id: excel, label: {vi: Excel, en: Excel}, points: 2, gaps: [accounting]}
           - {id: software, label: {vi: Phần mềm kế toán, en: Accounting software}, points: 5, uses: [accounting]}
   - id: culture
-    name: {vi: Văn hoá số, en: Digital culture}
+    name: {vi: Văn hóa số, en: Digital culture}
     questions:
       - id: culture_training
         type: scale
@@ -186,7 +186,7 @@ ALL_SIZES = ["household", "micro", "small", "medium", "large"]
 CATALOGUE = make_catalogue(
     [
         _cat("accounting", "Kế toán", "Accounting", {"operations": 1.0, "data": 0.3}),
-        _cat("e_invoice", "Hoá đơn điện tử", "E-invoicing", {"operations": 1.0}),
+        _cat("e_invoice", "Hóa đơn điện tử", "E-invoicing", {"operations": 1.0}),
         _cat("ecommerce", "Thương mại điện tử", "E-commerce", {"customer": 1.0}),
         _cat("marketing", "Tiếp thị số", "Digital marketing", {"customer": 0.8}),
         _cat("security_backup", "An toàn và sao lưu", "Security and backup", {"infrastructure": 1.0, "data": 0.5}),
@@ -282,7 +282,7 @@ actions:
     to: 1
     cost: low
     effort: low
-    text: {vi: "Dùng hoá đơn điện tử", en: "Use e-invoices"}
+    text: {vi: "Dùng hóa đơn điện tử", en: "Use e-invoices"}
   - id: ok_one
     pillar: marketing_pillar
     from: 4
@@ -405,7 +405,7 @@ def test_category_reason_names_the_answers_in_words(mini):
     recs = by_category(run(mini, LOW))
     inv = recs["e_invoice"]
     assert inv.mode == "adopt" and inv.questions == ["ops_invoice"]
-    assert "Vì bạn trả lời «Chưa dùng hoá đơn điện tử» cho câu «Doanh nghiệp xuất hoá đơn thế nào?»" in inv.reason.get("vi")
+    assert "Vì bạn trả lời «Chưa dùng hóa đơn điện tử» cho câu «Doanh nghiệp xuất hóa đơn thế nào?»" in inv.reason.get("vi")
     assert "“No e-invoices yet” to “How does the firm issue invoices?”" in inv.reason.get("en")
     assert inv.pillars == ["operations"]
     assert set(recs) == {"accounting", "e_invoice", "ecommerce", "security_backup", "bi_data"}  # only evidenced ones
@@ -685,7 +685,7 @@ def test_cli_recommend_end_to_end(tmp_path):
     answers.write_text(json.dumps(LOW), encoding="utf-8")
     vi = cli("recommend", str(qfile), str(answers))
     assert vi.returncode == 0, vi.stderr
-    assert "Vì bạn trả lời «Chưa dùng hoá đơn điện tử»" in vi.stdout
+    assert "Vì bạn trả lời «Chưa dùng hóa đơn điện tử»" in vi.stdout
 
 
 def test_cli_recommend_bad_answers_list_every_problem(tmp_path):
