@@ -58,6 +58,7 @@ CATEGORY_IDS = (
     "ecommerce",
     "marketing",
     "cloud_office",
+    "cloud_infrastructure",
     "security_backup",
     "payments",
     "logistics",

@@ -24,7 +24,8 @@ Platforms
     list and a reason that says so (nothing is invented).
 
 Roadmap
-    From each pillar's level, the roadmap actions of the next two steps. The first step's
+    From each pillar's level, the roadmap actions of the next two steps that fit the firm's
+    size (an action may name the size bands it suits; an unknown size sees all). The first step's
     quick wins (low cost and low effort) go to 0–3 months, weakest pillars first, but at most
     QUICK_WINS_PER_PILLAR per pillar and QUICK_WINS in all: an owner gets a short list to
     start on, not every cheap idea at once. The rest of the first step is 3–12 months, the
@@ -70,7 +71,7 @@ SIZE_NAMES = {
 }
 # VSIC 2018 sections, short names for reasons
 SECTOR_NAMES = {
-    "A": ("nông, lâm nghiệp và thuỷ sản", "agriculture, forestry and fishing"),
+    "A": ("nông, lâm nghiệp và thủy sản", "agriculture, forestry and fishing"),
     "B": ("khai khoáng", "mining"),
     "C": ("chế biến, chế tạo", "manufacturing"),
     "D": ("điện, khí đốt", "electricity and gas"),
@@ -786,7 +787,7 @@ def _action_reason(
             words = answer_words(q, qr.answer if qr.status == ANSWERED else None, lang)
             parts.append(f"{_quote(words, lang)} {'cho câu' if vi else 'to'} {_quote(q.text.get(lang), lang)}")
         if parts:
-            text += ("Câu trả lời kéo trụ cột xuống: " if vi else "Answers holding it back: ") + "; ".join(parts) + "."
+            text += ("Câu trả lời làm giảm điểm trụ cột: " if vi else "Answers holding it back: ") + "; ".join(parts) + "."
         cat = action.category
         if cat is not None:
             cname = _quote(categories[cat].name.get(lang) if cat in categories else cat, lang)
@@ -832,7 +833,7 @@ def _build_roadmap(
         targets[pid] = {"now": level, "12m": t12, "24m": t24}
         below = pillars.below_top(pid)
         for step, from_level in enumerate(range(level, t24)):
-            for spec in data.for_step(pid, from_level):
+            for spec in data.for_step(pid, from_level, profile):  # only actions that fit the firm's size
                 mode = None
                 text = spec.text
                 if spec.category is not None:

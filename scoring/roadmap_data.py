@@ -4,22 +4,31 @@ Each action moves one pillar one level up (``from`` → ``to`` = ``from`` + 1), 
 in Vietnamese and English, names the platform category that helps (if any) with an
 ``improve`` text for firms that already use such a tool, carries a ``cost`` and ``effort``
 (low | medium | high) used for phasing, and names the ``supports`` (SMEdx, Decree 80/2021,
-provincial programmes) that apply to it.
+provincial programmes) that apply to it. An action may name the firm sizes it fits (``sizes``):
+advice such as "a digital champion in each team" is not shown to a one-person shop.
+
+A support states facts (a decree's article, a programme): each such fact carries its
+``source`` (the text's number and article, a URL, the date it was published or checked).
 
 Validated like a questionnaire: every problem at once, each with the file, the YAML path
 (``actions[12].category``) and the line: unknown fields, unknown pillar or category, missing
-translation, steps out of range, duplicate ids, unknown support keys.
+translation, steps out of range, duplicate ids, unknown support keys, size bands that the
+firm-profile reference (``questionnaires/reference/profile.yaml``) does not define, bad
+source URLs.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from scoring.catalogue import CATEGORY_IDS
 from scoring.loader import Path_, Problem, QuestionnaireError, format_path, parse_yaml_text, read_yaml
 from scoring.model import FirmProfile, Text
 
@@ -27,24 +36,6 @@ ROADMAP_PATH = Path(__file__).resolve().parent.parent / "questionnaires" / "cata
 
 # The DBI pillars (Decision 1970/QĐ-BTTTT) used by the bundled questionnaires.
 DBI_PILLARS = ("customer", "strategy", "infrastructure", "operations", "culture", "data")
-# The platform categories of the catalogue contract (docs/INTERFACES.md).
-CATEGORY_IDS = (
-    "accounting",
-    "e_invoice",
-    "digital_signature",
-    "erp",
-    "hr_payroll",
-    "crm",
-    "pos_inventory",
-    "ecommerce",
-    "marketing",
-    "cloud_office",
-    "security_backup",
-    "payments",
-    "logistics",
-    "bi_data",
-)
-SIZE_BANDS = ("household", "micro", "small", "medium", "large")
 TOP_LEVEL = 5
 LANGUAGES = ("vi", "en")
 
@@ -60,21 +51,48 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def size_band_ids() -> tuple[str, ...]:
+    """The size bands of the firm-profile reference (household, micro, small, medium, large)."""
+    from scoring.profile import load_profile_reference
+
+    return tuple(b.id for b in load_profile_reference().size_bands)
+
+
+def _fits_size(sizes: tuple[str, ...] | None, profile: FirmProfile | None) -> bool:
+    if sizes is None or profile is None or not profile.size_band:
+        return True  # no filter, or the size is not known: show it, the firm can judge
+    return profile.size_band in sizes
+
+
+class SourceRef(_Strict):
+    """Where a fact comes from: a legal text's number and article, a page, a date."""
+
+    title: str  # e.g. "Nghị định 80/2021/NĐ-CP, Điều 11"
+    url: str | None = None
+    date: dt.date | None = None  # when it was published (or last checked)
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, dict) else value
+
+
+Sources = Annotated[tuple[SourceRef, ...], BeforeValidator(_one_or_many)]
+
+
 class SupportSpec(_Strict):
     """A support programme; shown only to firms it applies to (size band, staff count)."""
 
     text: Text
     sizes: tuple[str, ...] | None = None  # size bands it applies to; None = every firm
-    max_staff: int | None = Field(default=None, ge=0)  # e.g. SMEdx free trials: under 50 staff
+    max_staff: int | None = Field(default=None, ge=0)  # a staff limit, where a programme has one
+    source: Sources = ()  # one or a list; every support stating a fact has one (the bundled test checks)
 
     def applies(self, profile: FirmProfile | None) -> bool:
         if profile is None:
             return True
         if self.max_staff is not None and profile.staff is not None:
             return profile.staff <= self.max_staff
-        if self.sizes is not None and profile.size_band:
-            return profile.size_band in self.sizes
-        return True  # unknown size: show it, the firm can check
+        return _fits_size(self.sizes, profile)
 
 
 class ActionSpec(_Strict):
@@ -88,6 +106,7 @@ class ActionSpec(_Strict):
     cost: Amount
     effort: Amount
     support: tuple[str, ...] = ()
+    sizes: tuple[str, ...] | None = None  # the size bands it fits; None = every size
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -95,15 +114,20 @@ class ActionSpec(_Strict):
     def quick_win(self) -> bool:
         return self.cost == "low" and self.effort == "low"
 
+    def fits(self, profile: FirmProfile | None) -> bool:
+        """True when the action suits the firm's size band (an unknown size fits every action)."""
+        return _fits_size(self.sizes, profile)
+
 
 class RoadmapData(_Strict):
     version: str
     supports: dict[str, SupportSpec] = Field(default_factory=dict)
     actions: tuple[ActionSpec, ...]
 
-    def for_step(self, pillar: str, from_level: int) -> list[ActionSpec]:
-        """The actions that take ``pillar`` from ``from_level`` to the next level, in file order."""
-        return [a for a in self.actions if a.pillar == pillar and a.from_ == from_level]
+    def for_step(self, pillar: str, from_level: int, profile: FirmProfile | None = None) -> list[ActionSpec]:
+        """The actions that take ``pillar`` from ``from_level`` to the next level, in file order;
+        with a ``profile``, only those that fit the firm's size."""
+        return [a for a in self.actions if a.pillar == pillar and a.from_ == from_level and a.fits(profile)]
 
     def support_text(self, action: ActionSpec, profile: FirmProfile | None) -> Text | None:
         """The action's supports that apply to this firm, joined into one bilingual text."""
@@ -144,8 +168,25 @@ def _pydantic_problems(exc: ValidationError, name: str, lines: dict[Path_, int])
     return out
 
 
+def _url_problem(value: str) -> str | None:
+    if not value or any(ch.isspace() for ch in value):
+        return f"bad URL {value!r}: it must not be empty or contain spaces"
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return f"bad URL {value!r}"
+    if parts.scheme not in ("https", "http"):
+        return f"bad URL {value!r}: it must start with https:// or http://"
+    if not host or "." not in host:
+        return f"bad URL {value!r}: no valid host name"
+    return None
+
+
 class _Checker:
-    def __init__(self, data: RoadmapData, name: str, lines: dict[Path_, int], pillars, categories, top, languages):
+    def __init__(
+        self, data: RoadmapData, name: str, lines: dict[Path_, int], pillars, categories, top, languages, sizes
+    ):
         self.data = data
         self.name = name
         self.lines = lines
@@ -153,6 +194,7 @@ class _Checker:
         self.categories = set(categories)
         self.top = top
         self.languages = languages
+        self.sizes = tuple(sizes)
         self.problems: list[Problem] = []
 
     def add(self, loc: Path_, message: str) -> None:
@@ -165,14 +207,31 @@ class _Checker:
             if not (text.root.get(lang) or "").strip():
                 self.add(loc, f"missing '{lang}' translation")
 
+    def size_bands(self, sizes: tuple[str, ...] | None, loc: Path_) -> None:
+        if sizes is None:
+            return
+        if not sizes:
+            self.add(loc, "name at least one size band, or leave sizes out (every size)")
+        for i, band in enumerate(sizes):
+            if band not in self.sizes:
+                self.add(loc + (i,), f"unknown size band '{band}' (expected one of {', '.join(self.sizes)})")
+
+    def sources(self, sources: tuple[SourceRef, ...], loc: Path_) -> None:
+        for i, source in enumerate(sources):
+            if not source.title.strip():
+                self.add(loc + (i, "title"), "must not be empty")
+            if source.url is not None:
+                problem = _url_problem(source.url.strip())
+                if problem:
+                    self.add(loc + (i, "url"), problem)
+
     def run(self) -> list[Problem]:
         d = self.data
         for key, s in d.supports.items():
             loc: Path_ = ("supports", key)
             self.text(s.text, loc + ("text",))
-            for i, band in enumerate(s.sizes or ()):
-                if band not in SIZE_BANDS:
-                    self.add(loc + ("sizes", i), f"unknown size band '{band}' (expected one of {', '.join(SIZE_BANDS)})")
+            self.size_bands(s.sizes, loc + ("sizes",))
+            self.sources(s.source, loc + ("source",))
         if not d.actions:
             self.add(("actions",), "a roadmap needs at least one action")
         seen: dict[str, int] = {}
@@ -198,6 +257,7 @@ class _Checker:
                 self.add(loc + ("improve",), "an improve text needs a category (it replaces text for firms using one)")
             self.text(a.text, loc + ("text",))
             self.text(a.improve, loc + ("improve",))
+            self.size_bands(a.sizes, loc + ("sizes",))
             for j, key in enumerate(a.support):
                 if key not in d.supports:
                     self.add(loc + ("support", j), f"unknown support '{key}' (defined: {', '.join(d.supports) or 'none'})")
@@ -213,6 +273,7 @@ def build_roadmap(
     categories: Iterable[str] | None = None,
     top: int = TOP_LEVEL,
     languages: tuple[str, ...] = LANGUAGES,
+    sizes: Iterable[str] | None = None,
 ) -> RoadmapData:
     if not isinstance(data, dict):
         raise RoadmapError([Problem(name, "", "the top level must be a mapping (version, supports, actions)")])
@@ -221,7 +282,8 @@ def build_roadmap(
     except ValidationError as exc:
         raise RoadmapError(_pydantic_problems(exc, name, lines)) from None
     known = set(CATEGORY_IDS if categories is None else categories)
-    problems = _Checker(roadmap, name, lines, pillars, known, top, languages).run()
+    bands = size_band_ids() if sizes is None else tuple(sizes)
+    problems = _Checker(roadmap, name, lines, pillars, known, top, languages, bands).run()
     if problems:
         raise RoadmapError(problems)
     return roadmap
@@ -235,7 +297,8 @@ def load_roadmap(path: str | Path | None = None, **checks: Any) -> RoadmapData:
     """Load and check a roadmap file (default: the bundled one). Raises ``RoadmapError``.
 
     ``checks``: ``pillars`` (default the six DBI pillars), ``categories`` (default the
-    catalogue's category ids), ``top`` (highest level, 5), ``languages`` (vi, en).
+    catalogue's category ids), ``top`` (highest level, 5), ``languages`` (vi, en), ``sizes``
+    (default the size bands of the firm-profile reference).
     """
     try:
         data, lines, name = read_yaml(path or ROADMAP_PATH)
@@ -269,8 +332,10 @@ __all__ = [
     "DBI_PILLARS",
     "RoadmapData",
     "RoadmapError",
+    "SourceRef",
     "SupportSpec",
     "load_bundled_roadmap",
     "load_roadmap",
     "load_roadmap_text",
+    "size_band_ids",
 ]

@@ -75,7 +75,7 @@ def draft(tiny_q, **profile) -> str:
 def test_start_page_offers_the_questionnaires_with_time_estimates(env):
     at = new_app().run()
     no_traceback(at)
-    assert at.title[0].value == "Doanh nghiệp bạn sẵn sàng số đến đâu?"
+    assert at.title[0].value == "Doanh nghiệp của bạn đang ở mức chuyển đổi số nào?"
     choice = at.radio(key="start_questionnaire")
     assert choice.value == "tiny"
     assert "Khoảng 3 phút · 7 câu hỏi" in " ".join(choice.proto.captions)
@@ -356,7 +356,7 @@ def test_follow_up_shows_the_change_per_pillar(env, tiny_q):
     shown = texts(at)
     assert "Tiến bộ so với lần trước" in shown
     table = at.dataframe[0].value
-    assert list(table["Thay đổi (điểm %)"]) == ["+100", "+100"] or all(v.startswith("+") for v in table["Thay đổi (điểm %)"])
+    assert list(table["Thay đổi (điểm phần trăm)"]) == ["+100", "+100"] or all(v.startswith("+") for v in table["Thay đổi (điểm phần trăm)"])
 
 
 def test_delete_my_data_needs_confirmation(env, tiny_q):
@@ -376,7 +376,7 @@ def test_delete_my_data_needs_confirmation(env, tiny_q):
     at.button(key="delete_yes").click().run()
     no_traceback(at)
     assert open_store().load(code) is None
-    assert "Đã xoá dữ liệu của bạn." in texts(at)
+    assert "Đã xóa dữ liệu của bạn." in texts(at)
     assert "code" not in at.query_params and "t" not in at.query_params
 
 
@@ -428,7 +428,7 @@ def test_language_switch_to_english(env, tiny_q):
     assert at.query_params["lang"] in ("vi", ["vi"])
     at.segmented_control(key="lang_switch").set_value("en").run()
     no_traceback(at)
-    assert at.title[0].value == "How digitally ready is your business?"
+    assert at.title[0].value == "How far has your business come in digital transformation?"
     assert at.query_params["lang"] in ("en", ["en"])
     assert at.radio(key="start_questionnaire").options == ["Tiny"]  # questionnaire text from the YAML
     begin(at)
@@ -442,7 +442,7 @@ def test_lang_in_the_url_opens_in_english(env):
     at.query_params["lang"] = "en"
     at.run()
     no_traceback(at)
-    assert at.title[0].value == "How digitally ready is your business?"
+    assert at.title[0].value == "How far has your business come in digital transformation?"
 
 
 def test_switching_language_mid_questionnaire_keeps_answers(env, tiny_q):

@@ -81,7 +81,7 @@ pillars:
         text: {vi: "Bạn đang dùng những công cụ nào?", en: "Which tools do you already use?"}
         options:
           - {id: acc, label: {vi: Phần mềm kế toán, en: Accounting software}, uses: [accounting]}
-          - {id: inv, label: {vi: Hoá đơn điện tử, en: E-invoicing}, uses: [e_invoice]}
+          - {id: inv, label: {vi: Hóa đơn điện tử, en: E-invoicing}, uses: [e_invoice]}
           - {id: pos, label: {vi: Phần mềm bán hàng, en: Sales software}, uses: [pos_inventory]}
           - {id: nothing, label: {vi: Chưa dùng công cụ nào, en: None yet}, exclusive: true}
   - id: operations
@@ -89,10 +89,10 @@ pillars:
     questions:
       - id: ops_invoice
         type: single
-        text: {vi: "Doanh nghiệp xuất hoá đơn thế nào?", en: "How does the firm issue invoices?"}
+        text: {vi: "Doanh nghiệp xuất hóa đơn thế nào?", en: "How does the firm issue invoices?"}
         options:
-          - {id: paper, label: {vi: Chưa dùng hoá đơn điện tử, en: No e-invoices yet}, points: 0, gaps: [e_invoice]}
-          - {id: einvoice, label: {vi: Hoá đơn điện tử, en: E-invoices}, points: 5, uses: [e_invoice]}
+          - {id: paper, label: {vi: Chưa dùng hóa đơn điện tử, en: No e-invoices yet}, points: 0, gaps: [e_invoice]}
+          - {id: einvoice, label: {vi: Hóa đơn điện tử, en: E-invoices}, points: 5, uses: [e_invoice]}
       - id: ops_books
         type: single
         text: {vi: "Sổ sách kế toán ghi ở đâu?", en: "Where are the books kept?"}
@@ -101,7 +101,7 @@ pillars:
           - {id: excel, label: {vi: Excel, en: Excel}, points: 2, gaps: [accounting]}
           - {id: software, label: {vi: Phần mềm kế toán, en: Accounting software}, points: 5, uses: [accounting]}
   - id: culture
-    name: {vi: Văn hoá số, en: Digital culture}
+    name: {vi: Văn hóa số, en: Digital culture}
     questions:
       - id: culture_training
         type: scale
@@ -186,7 +186,7 @@ ALL_SIZES = ["household", "micro", "small", "medium", "large"]
 CATALOGUE = make_catalogue(
     [
         _cat("accounting", "Kế toán", "Accounting", {"operations": 1.0, "data": 0.3}),
-        _cat("e_invoice", "Hoá đơn điện tử", "E-invoicing", {"operations": 1.0}),
+        _cat("e_invoice", "Hóa đơn điện tử", "E-invoicing", {"operations": 1.0}),
         _cat("ecommerce", "Thương mại điện tử", "E-commerce", {"customer": 1.0}),
         _cat("marketing", "Tiếp thị số", "Digital marketing", {"customer": 0.8}),
         _cat("security_backup", "An toàn và sao lưu", "Security and backup", {"infrastructure": 1.0, "data": 0.5}),
@@ -232,19 +232,40 @@ def test_bundled_roadmap_covers_every_pillar_and_step():
     data = load_bundled_roadmap()
     assert data.missing_steps(DBI_PILLARS, 5) == []
     for pillar in DBI_PILLARS:
-        for step in (0, 1):  # the low steps carry about two actions each
-            assert len(data.for_step(pillar, step)) >= 2, (pillar, step)
+        for step in (0, 1):  # the low steps carry about two actions each, for every size of firm
+            for size in [None, *ALL_SIZES]:
+                assert len(data.for_step(pillar, step, FirmProfile(size_band=size))) >= 2, (pillar, step, size)
+        for step in range(5):  # and no firm is left without a next step
+            for size in ALL_SIZES:
+                assert data.for_step(pillar, step, FirmProfile(size_band=size)), (pillar, step, size)
     for a in data.actions:
         assert a.text.get("vi").strip() and a.text.get("en").strip() and a.text.get("vi") != a.text.get("en")
         assert a.category is None or a.category in CATEGORY_IDS
         if a.category is not None:
             assert a.improve is not None, f"{a.id}: a category action needs an improve text"
     # the concrete support programmes are there and applied by size
-    assert {"smedx", "decree80", "provincial"} <= set(data.supports)
-    smedx_action = next(a for a in data.actions if "smedx" in a.support)
+    assert {"smedx", "decree80", "decree80_household", "provincial"} <= set(data.supports)
+    smedx_action = next(a for a in data.actions if "smedx" in a.support and "decree80" in a.support)
     assert "SMEdx" in data.support_text(smedx_action, FirmProfile(size_band="micro", staff=8)).get("en")
-    big = data.support_text(smedx_action, FirmProfile(size_band="medium", staff=150))
-    assert big is None or "SMEdx" not in big.get("en")
+    big = data.support_text(smedx_action, FirmProfile(size_band="large", staff=400))
+    assert big is None or ("SMEdx" not in big.get("en") and "Decree 80" not in big.get("en"))
+    # Decree 80/2021, Art. 11: SMEs only; a household business is told it is not covered
+    for size in ("micro", "small", "medium"):
+        text = data.support_text(smedx_action, FirmProfile(size_band=size)).get("vi")
+        assert "Nghị định 80/2021/NĐ-CP, Điều 11" in text and "tối đa 50%" in text
+        assert "20 triệu đồng (siêu nhỏ), 50 triệu đồng (nhỏ) hoặc 100 triệu đồng (vừa)" in text
+        assert "hợp đồng tư vấn" in text and "dự thảo nghị định" in text
+    household = data.support_text(smedx_action, FirmProfile(size_band="household")).get("en")
+    assert "not a small or medium enterprise under Decree 80/2021" in household and "up to 50%" not in household
+    # facts carry sources; the unsourced claims of earlier versions are gone
+    for key in ("smedx", "decree80", "decree80_household"):
+        sources = data.supports[key].source
+        assert sources and all(src.title.strip() for src in sources), key
+    assert any("Nghị định 80/2021/NĐ-CP" in src.title and "Điều 11" in src.title for src in data.supports["decree80"].source)
+    everything = ROADMAP_PATH.read_text(encoding="utf-8")
+    body = everything[everything.index("supports:"):]
+    for claim in ("3–6 tháng", "3–6 months", "dưới 50 lao động", "under 50 staff", "miễn phí", "free "):
+        assert claim not in body, claim
 
 
 BROKEN = """\
@@ -253,6 +274,7 @@ supports:
   smedx:
     text: {vi: "Dùng thử miễn phí"}
     sizes: [tiny]
+    source: [{title: "Nghị định 80/2021/NĐ-CP, Điều 11"}, {title: " ", url: "ftp://example.vn/x"}]
 actions:
   - id: ok_one
     pillar: operations
@@ -260,7 +282,7 @@ actions:
     to: 1
     cost: low
     effort: low
-    text: {vi: "Dùng hoá đơn điện tử", en: "Use e-invoices"}
+    text: {vi: "Dùng hóa đơn điện tử", en: "Use e-invoices"}
   - id: ok_one
     pillar: marketing_pillar
     from: 4
@@ -276,6 +298,7 @@ actions:
     cost: low
     effort: low
     support: [nowhere]
+    sizes: [micro, giant]
     improve: {vi: "Tốt hơn", en: "Better"}
     text: {vi: "Việc", en: ""}
     colour: red
@@ -301,6 +324,9 @@ def test_broken_roadmap_is_refused_with_every_path(tmp_path):
     expected = {
         "supports.smedx.text": "missing 'en' translation",
         "supports.smedx.sizes[0]": "unknown size band 'tiny'",
+        "supports.smedx.source[1].title": "must not be empty",
+        "supports.smedx.source[1].url": "must start with https:// or http://",
+        "actions[2].sizes[1]": "unknown size band 'giant'",
         "actions[1].id": "duplicate action id 'ok_one'",
         "actions[1].pillar": "unknown pillar 'marketing_pillar'",
         "actions[1].to": "to must be 5",
@@ -379,7 +405,7 @@ def test_category_reason_names_the_answers_in_words(mini):
     recs = by_category(run(mini, LOW))
     inv = recs["e_invoice"]
     assert inv.mode == "adopt" and inv.questions == ["ops_invoice"]
-    assert "Vì bạn trả lời «Chưa dùng hoá đơn điện tử» cho câu «Doanh nghiệp xuất hoá đơn thế nào?»" in inv.reason.get("vi")
+    assert "Vì bạn trả lời «Chưa dùng hóa đơn điện tử» cho câu «Doanh nghiệp xuất hóa đơn thế nào?»" in inv.reason.get("vi")
     assert "“No e-invoices yet” to “How does the firm issue invoices?”" in inv.reason.get("en")
     assert inv.pillars == ["operations"]
     assert set(recs) == {"accounting", "e_invoice", "ecommerce", "security_backup", "bi_data"}  # only evidenced ones
@@ -535,7 +561,8 @@ def test_phases_and_targets(mini):
         if specs[a.id].quick_win:
             assert len(quick) == QUICK_WINS or per_pillar[a.pillar] == QUICK_WINS_PER_PILLAR
     # every action of the next two steps is there (none dropped: this firm uses no tool)
-    expected = {s.id for pid, lv in levels.items() for step in range(lv, min(lv + 2, 5)) for s in data.for_step(pid, step)}
+    micro = FirmProfile(size_band="micro", staff=6)
+    expected = {s.id for pid, lv in levels.items() for step in range(lv, min(lv + 2, 5)) for s in data.for_step(pid, step, micro)}
     assert {a.id for a in all_actions(recs)} == expected
     # supports: a micro firm is told about SMEdx where an action names it
     assert any(a.support and "SMEdx" in a.support.get("en") for a in all_actions(recs))
@@ -658,7 +685,7 @@ def test_cli_recommend_end_to_end(tmp_path):
     answers.write_text(json.dumps(LOW), encoding="utf-8")
     vi = cli("recommend", str(qfile), str(answers))
     assert vi.returncode == 0, vi.stderr
-    assert "Vì bạn trả lời «Chưa dùng hoá đơn điện tử»" in vi.stdout
+    assert "Vì bạn trả lời «Chưa dùng hóa đơn điện tử»" in vi.stdout
 
 
 def test_cli_recommend_bad_answers_list_every_problem(tmp_path):
@@ -724,3 +751,33 @@ def test_a_firm_at_level_zero_gets_a_short_start_and_a_full_year():
     assert phases["3-12"], "the rest of the first step moves to 3-12 months"
     assert phases["12-24"]
     assert len({a.pillar for a in phases["0-3"]}) >= 3, "the quick wins are spread over the pillars"
+
+
+def test_roadmap_advice_fits_the_size_of_the_firm():
+    """A digital champion in each team is advice for firms with teams: a household business or a
+    micro firm gets an action of its own for the same step; an unknown size sees everything."""
+    q = _bundled("dbi_sme")
+    result = score_assessment(q, all_answers(q, "low"))
+    data = load_bundled_roadmap()
+    sized = {a.id: a.sizes for a in data.actions if a.sizes is not None}
+    assert "culture_12_champions" in sized and "household" not in sized["culture_12_champions"]
+    assert "infrastructure_34_monitor" in sized and "micro" not in sized["infrastructure_34_monitor"]
+
+    def ids(profile):
+        return {a.id for a in all_actions(recommend(q, result, profile, catalogue=_bundled_catalogue()))}
+
+    household = ids(FirmProfile(size_band="household", sector="G"))
+    micro = ids(FirmProfile(size_band="micro", sector="G", staff=3))
+    medium = ids(FirmProfile(size_band="medium", sector="C", staff=150))
+    unknown = ids(FirmProfile())
+    for small_firm in (household, micro):
+        assert "culture_12_champions" not in small_firm
+        assert "culture_12_weekly_tip" in small_firm  # the same step, sized for a small shop
+    assert "culture_12_champions" in medium and "culture_12_weekly_tip" not in medium
+    assert {"culture_12_champions", "culture_12_weekly_tip"} <= unknown
+    for aid in household | micro | medium:
+        spec = next(a for a in data.actions if a.id == aid)
+        assert spec.sizes is None or spec.sizes  # every shown action fits or has no size filter
+    for aid, sizes in sized.items():
+        assert (aid in household) <= ("household" in sizes) and (aid in medium) <= ("medium" in sizes)
+

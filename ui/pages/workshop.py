@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+
 import pandas as pd
 import streamlit as st
 
