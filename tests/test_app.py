@@ -534,3 +534,30 @@ def test_resume_attempts_are_limited_per_session(env, tiny_q):
     no_traceback(at)
     assert any("Bạn đã thử nhiều mã liên tiếp" in e.value for e in at.error)
     assert "code" not in at.session_state or not at.session_state["code"]
+
+
+def test_a_follow_up_starts_from_the_previous_answers_marked_as_such(env, tiny_q):
+    code = draft(tiny_q)
+    at = open_page(new_app(), "questionnaire", code=code)
+    app_complete(at, tiny_q, "low")
+    before = open_store().load(code).answers
+    at.button(key="start_follow_up").click().run()
+    no_traceback(at)
+    new_code = at.session_state["code"]
+    assert open_store().load(new_code).answers == before  # saved at once: a reload keeps them
+    assert at.session_state["answers"] == before
+    shown = texts(at)
+    assert "Đây là bài đánh giá lại: câu trả lời lần trước đã được điền sẵn." in shown
+    assert ":material/history: Lần trước: Không (giữ nguyên)" in shown
+    at.radio(key="q_has_site").set_value("yes").run()
+    assert ":material/edit: Lần trước: Không — bạn đã đổi câu trả lời" in texts(at)
+    # the markers survive a reload (a new session finds the previous assessment again)
+    again = open_page(new_app(), "questionnaire", code=new_code)
+    assert ":material/edit: Lần trước: Không — bạn đã đổi câu trả lời" in texts(again)
+
+
+def test_answers_that_no_longer_fit_are_not_carried_into_a_follow_up(tiny_q):
+    from ui.state import answers_that_fit
+
+    kept = answers_that_fit(tiny_q, {"has_site": "no", "skill": 9, "gone": "x", "channels": ["zalo", "tiktok"]})
+    assert kept == {"has_site": "no"}

@@ -176,3 +176,26 @@ def test_the_full_assessment_result_does_not_offer_itself(env, bundled):
     no_errors(at)
     assert "start_full" not in [b.key for b in at.button]
     assert "start_follow_up" in [b.key for b in at.button]
+
+
+def test_a_quick_check_pillar_is_a_sign_not_a_top_level(env, bundled):
+    """One "yes" can put a two-question pillar at 80 %: shown as a high sign, never "level 5 · Leading"."""
+    q = bundled["quick_check"]
+    answers = all_answers(q, "low")
+    first = q.pillars[0]
+    strong = all_answers(q, "high")
+    for question in first.questions:  # the first pillar at the top, the rest at the bottom
+        if question.id in strong:
+            answers[question.id] = strong[question.id]
+    result = score_assessment(q, answers)
+    assert result.pillars[first.id].level == 5 and result.overall_level == 0
+    store = open_store()
+    _, code = store.create_draft(q, FirmProfile(sector="G", size_band="micro"))
+    store.submit(code, q, answers)
+    at = open_at(code, "results")
+    no_errors(at)
+    shown = "\n".join([str(m.value) for m in at.markdown] + [str(c.value) for c in at.caption])
+    name = first.name.get("vi")
+    assert f"**{name}: dấu hiệu cao (100%)**" in shown or f"**{name}: dấu hiệu cao (" in shown
+    assert "Dẫn dắt" not in shown.replace(q.level(0).name.get("vi"), "")
+    assert "không phải mức" in shown

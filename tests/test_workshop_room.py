@@ -68,3 +68,4 @@ def test_unknown_columns_are_reported_once(tiny):
     report = read_rows(tiny, rows)
     assert [(p.row, p.column) for p in report.problems] == [(1, "colour")]
     assert len(report.good) == 2 and report.bad_rows == []
+

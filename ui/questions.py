@@ -145,8 +145,10 @@ def _options(q: Question, lang: str) -> tuple[list[Any], dict[Any, str]]:
 # ------------------------------------------------------------------ rendering
 
 
-def render(q: Question, number: int, lang: str, error: str | None = None) -> None:
-    """A question in its own bordered box: text, help, the input, and its error if any."""
+def render(q: Question, number: int, lang: str, error: str | None = None, previous: Any = None) -> None:
+    """A question in its own bordered box: text, help, the input, and its error if any.
+    ``previous``: the answer of the assessment a follow-up follows, shown under the question
+    (and whether the answer now differs)."""
     value = state.answers().get(q.id)
     with st.container(border=True, key=f"qbox_{q.id}"):
         title = f"**{number}. {text(q.text, lang)}**"
@@ -175,8 +177,18 @@ def render(q: Question, number: int, lang: str, error: str | None = None) -> Non
                 label, ids, index=None, key=key(q.id), format_func=labels.get, on_change=_on_choice, args=(q.id,),
                 label_visibility="collapsed", horizontal=q.type == "yesno",
             )
+        if previous is not None and not is_empty(previous):
+            said = answer_text(q, previous, lang)
+            same = _same(value, previous)
+            st.caption(t("q.previous_same" if same else "q.previous_changed", answer=said))
         if error:
             st.error(error, icon=":material/error:")
+
+
+def _same(a: Any, b: Any) -> bool:
+    if isinstance(a, list) and isinstance(b, list):
+        return sorted(a) == sorted(b)
+    return a == b
 
 
 def _na_box(q: Question, value: Any) -> bool:

@@ -32,6 +32,7 @@ CODE_NOTICE = "code_notice"
 SCROLL_TOP = "scroll_top"
 RESULT_CACHE = "result_cache"
 ROLE = "role"
+PREVIOUS = "previous_answers"  # (follow-up id, the answers it follows)
 JOIN = "join_ws"  # the workshop this visitor is joining (a store.Workshop), before they begin
 JOIN_ERROR = "join_error"
 JOIN_PARAM = "join"
@@ -210,6 +211,7 @@ def start(
     round: str = "baseline",
     previous_code: str | None = None,
     sharing: dict[str, bool] | None = None,
+    prefill: dict[str, Any] | None = None,
 ) -> str:
     """Create a draft in the store and make it this session's assessment; returns the code.
 
@@ -226,9 +228,34 @@ def start(
         rec, new_code = store.create_draft(
             q, profile, language=lang(), consent=consent, round=round, previous_code=previous_code
         )
+    if prefill:  # a follow-up starts from the previous answers (saved at once: a reload keeps them)
+        rec = store.save_draft(new_code, dict(prefill))
     adopt(rec, new_code)
     ss[CODE_NOTICE] = True
     return new_code
+
+
+def answers_that_fit(q: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
+    """The answers that are still valid answers to ``q`` (an earlier version may have asked
+    other questions or offered other options)."""
+    from scoring.engine import check_answer
+
+    ids = {question.id: question for _, question in q.questions()}
+    return {qid: v for qid, v in (answers or {}).items() if qid in ids and not check_answer(ids[qid], v)}
+
+
+def previous_answers() -> dict[str, Any]:
+    """The answers of the assessment this follow-up follows (empty for a first assessment),
+    loaded once per session."""
+    rec = record()
+    if rec is None or rec.round != "follow_up" or rec.previous_id is None:
+        return {}
+    cached = ss.get(PREVIOUS)
+    if cached is None or cached[0] != rec.id:
+        before = resources.get_store().get(rec.previous_id)
+        cached = (rec.id, dict(before.answers) if before is not None else {})
+        ss[PREVIOUS] = cached
+    return cached[1]
 
 
 # ------------------------------------------------------------------ workshops

@@ -205,12 +205,15 @@ def render() -> None:
     answers = state.answers()
     visible = visible_questions(q, answers)
     errors = ss.get(state.STEP_ERRORS, {})
+    before = state.previous_answers()
+    if before:
+        st.info(t("q.prefilled"), icon=":material/history:")
     number = 0
     for question in pillar.questions:
         if not visible.get(question.id):
             continue
         number += 1
-        questions.render(question, number, lang, errors.get(question.id))
+        questions.render(question, number, lang, errors.get(question.id), previous=before.get(question.id))
 
     if errors:
         st.error(t("q.fix_above", n=len(errors)), icon=":material/error:")

@@ -13,6 +13,7 @@ from datetime import date
 import streamlit as st
 
 from report.text import format_condition
+from scoring.bands import indicative_band
 from scoring.engine import score_assessment
 from scoring.model import Questionnaire
 from scoring.next_level import next_level
@@ -71,8 +72,11 @@ def _pct(value) -> str:
 
 @callback
 def _start_follow_up(q: Questionnaire, rec) -> None:
+    """A follow-up of this assessment on the current questionnaire, prefilled with the answers
+    that still fit it: the owner changes only what changed."""
     previous_code = state.code()
-    state.start(q, rec.profile, consent=rec.consent, round="follow_up", previous_code=previous_code)
+    state.start(q, rec.profile, consent=rec.consent, round="follow_up", previous_code=previous_code,
+                prefill=state.answers_that_fit(q, rec.answers))
     state.goto("questionnaire")
 
 
@@ -297,18 +301,30 @@ def _charts(q: Questionnaire, result, lang: str, previous=None) -> None:
     top = max(lv.level for lv in q.levels)
     for p in q.pillars:
         pr = result.pillars[p.id]
+        if q.indicative:  # a sign from two questions, not a level
+            band = indicative_band(pr.percent)
+            label = t("results.band_label", band=t(f"results.band_{band}"), percent=_pct(pr.percent)) if band else "—"
+            shade = None if band is None else {"low": 1, "medium": 3, "high": 5}[band] * top // 5
+            rows.append({"pillar": text(p.name, lang), "percent": pr.percent, "level": shade, "label": label})
+            continue
         label = t("results.bar_label", level=pr.level, percent=_pct(pr.percent)) if pr.level is not None else "—"
         rows.append({"pillar": text(p.name, lang), "percent": pr.percent, "level": pr.level, "label": label})
     st.altair_chart(charts.pillar_bars(rows, top), width="stretch")
+    if q.indicative:
+        st.caption(t("results.indicative_pillars"))
 
 
 def _pillars(q: Questionnaire, result, lang: str) -> None:
     st.subheader(t("results.per_pillar"), anchor=False)
     for p in q.pillars:
         pr = result.pillars[p.id]
-        level = _level_name(q, pr.level, lang)
-        title = t("results.pillar_title", name=text(p.name, lang), level=pr.level if pr.level is not None else "—",
-                  level_name=level, percent=_pct(pr.percent))
+        if q.indicative:
+            band = indicative_band(pr.percent)
+            title = t("results.pillar_band_title", name=text(p.name, lang),
+                      band=t(f"results.band_{band}") if band else "—", percent=_pct(pr.percent))
+        else:
+            title = t("results.pillar_title", name=text(p.name, lang), level=pr.level if pr.level is not None else "—",
+                      level_name=_level_name(q, pr.level, lang), percent=_pct(pr.percent))
         with st.container(border=True, key=f"pillar_{p.id}"):
             lines = [f"**{title}**"]
             strengths = result.strengths(p.id)
