@@ -78,7 +78,7 @@ def test_start_page_offers_the_questionnaires_with_time_estimates(env):
     assert at.title[0].value == "Doanh nghiệp của bạn đang ở mức chuyển đổi số nào?"
     choice = at.radio(key="start_questionnaire")
     assert choice.value == "tiny"
-    assert "Khoảng 3 phút · 7 câu hỏi" in " ".join(choice.proto.captions)
+    assert "Khoảng 3 phút · 6 tiêu chí tính điểm và 1 câu bối cảnh" in " ".join(choice.proto.captions)
     assert at.checkbox(key="start_consent").value is False  # consent is off by default
     assert len(at.selectbox(key="start_province").options) == 34
     assert len(at.selectbox(key="start_sector").options) == 21
@@ -561,3 +561,13 @@ def test_answers_that_no_longer_fit_are_not_carried_into_a_follow_up(tiny_q):
 
     kept = answers_that_fit(tiny_q, {"has_site": "no", "skill": 9, "gone": "x", "channels": ["zalo", "tiktok"]})
     assert kept == {"has_site": "no"}
+
+
+def test_a_pasted_long_firm_name_is_cut_with_a_message(env):
+    at = new_app().run()
+    at.text_input(key="start_name").set_value("Công ty " + "A" * 400).run()
+    no_traceback(at)
+    assert len(at.text_input(key="start_name").value) == 200
+    assert any("dài quá 200 ký tự nên đã được cắt bớt" in w.value for w in at.warning)
+    at.button(key="start_resume").click().run()
+    assert at.title[0].value == "Tiếp tục với mã"

@@ -306,3 +306,28 @@ def test_each_step_opens_at_its_top_with_focus_and_back_goes_to_the_previous_ste
             assert "/questionnaire" in page.url
         finally:
             context.close()
+
+
+def test_a_firm_name_is_shown_as_plain_text_and_fetches_nothing(browser, server, quick):
+    """A name with Markdown in it (an image from another host, a data: link) stays text."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda r: hosts.add(re.sub(r"^\w+://([^/:]+).*$", r"\1", r.url)))
+    name = "![x](http://198.51.100.7/pixel.png) [tải](data:text/html,hi) **đậm**"
+    try:
+        open_app(page, server + "/")
+        key_locator(page, "start_name").locator("input").fill(name)
+        key_locator(page, "start_name").locator("input").press("Tab")
+        wait_idle(page)
+        choose_option(page, "start_sector", "G ·")
+        pick_radio(page, "start_size", 1)
+        click_button(page, "start_begin")
+        complete(page, quick, "low")
+        main = page.locator("[data-testid='stMain']")
+        expect(main.get_by_text("![x](http://198.51.100.7/pixel.png)", exact=False)).to_be_visible()
+        assert main.locator("img[src*='198.51.100.7']").count() == 0
+        assert main.locator("a[href^='data:']").count() == 0
+        assert hosts <= {"127.0.0.1", "localhost"}, hosts
+    finally:
+        context.close()

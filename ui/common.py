@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import streamlit as st
@@ -80,7 +81,14 @@ def minutes(q: Questionnaire) -> int:
 
 
 def describe(q: Questionnaire, lang: str) -> str:
-    return t("start.estimate", minutes=minutes(q), count=len(q.questions()), lang=lang)
+    """One honest count: the scored criteria and, apart, the context questions that score nothing."""
+    from scoring.engine import question_max
+
+    asked = [question for _, question in q.questions()]
+    scored = sum(1 for question in asked if question_max(question) > 0)
+    if scored == len(asked):
+        return t("start.estimate", minutes=minutes(q), count=len(asked), lang=lang)
+    return t("start.estimate_split", minutes=minutes(q), scored=scored, context=len(asked) - scored, lang=lang)
 
 
 def title(q: Questionnaire, lang: str) -> str:
@@ -89,6 +97,16 @@ def title(q: Questionnaire, lang: str) -> str:
 
 def nav_button(label: str, page: str, key: str, *, primary: bool = False) -> None:
     st.button(label, key=key, on_click=state.goto, args=(page,), type="primary" if primary else "secondary")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(value: str | None) -> str:
+    """User-typed text (a firm name, a workshop name) made inert for st.markdown and every
+    element that renders Markdown: each ASCII punctuation mark is escaped, so no link, image,
+    emphasis, HTML or Streamlit directive (``:red[…]``, ``:material/…:``) is made from it."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", value or "")
 
 
 def staff_link() -> None:
@@ -104,6 +122,11 @@ def staff_link() -> None:
 
 
 VN_TZ = timezone(timedelta(hours=7), "ICT")
+
+
+def vn_today() -> date:
+    """Today in Vietnam (the server may keep another time zone)."""
+    return datetime.now(VN_TZ).date()
 
 
 def vn_date(value: date | datetime | None, lang: str) -> str:

@@ -20,7 +20,7 @@ from scoring.model import (
     ScaleQuestion,
     TextQuestion,
 )
-from ui import reference, resources, state
+from ui import common, reference, resources, state
 from ui.i18n import t, text
 from ui.safe import callback
 
@@ -167,7 +167,7 @@ def form(workshop, q: Questionnaire, lang: str) -> None:
         st.number_input(t("start.staff"), min_value=0, max_value=1_000_000, value=None, step=1, key=f"{PREFIX}staff")
         st.markdown(f"**{t('paper.consents')}**")
         st.checkbox(t("paper.consent"), key=f"{PREFIX}consent")
-        st.checkbox(t("paper.share", who=workshop.association or workshop.name), key=f"{PREFIX}share")
+        st.checkbox(t("paper.share", who=common.plain(workshop.association or workshop.name)), key=f"{PREFIX}share")
         st.checkbox(t("paper.share_name"), key=f"{PREFIX}share_name")
         number = 0
         for pillar in q.pillars:

@@ -15,7 +15,6 @@ import logging
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from scoring.cells import neutralise
@@ -23,7 +22,7 @@ from scoring.engine import Result, score_assessment
 from scoring.model import Questionnaire
 from scoring.room import RoomPicture, room_picture
 from ui import resources
-from ui.common import vn_date
+from ui.common import vn_date, vn_today
 from ui.i18n import t, text
 
 log = logging.getLogger(__name__)
@@ -180,7 +179,7 @@ def pdf_zip(items: list[Entry], workshop_name: str) -> tuple[bytes, int]:
             try:
                 recs = recommend(e.questionnaire, e.result, rec.profile, catalogue=resources.catalogue())
                 pdf = render_pdf(e.questionnaire, e.result, recs, rec.profile, lang=lang, answers=dict(rec.answers),
-                                 when=date.today())
+                                 when=vn_today())
             except Exception:
                 log.exception("the PDF of assessment %s could not be built", rec.id)
                 continue

@@ -8,7 +8,6 @@ import json
 import logging
 import os
 import re
-from datetime import date
 
 import streamlit as st
 
@@ -130,7 +129,7 @@ def _pdf_builder(q, result, recs, profile, lang, bench, answers):
         try:
             from report import render_pdf
 
-            return render_pdf(q, result, recs, profile, lang=lang, benchmark=bench, answers=answers, when=date.today())
+            return render_pdf(q, result, recs, profile, lang=lang, benchmark=bench, answers=answers, when=common.vn_today())
         except Exception:
             log.exception("building the PDF failed")
             raise RuntimeError(t("error.pdf", lang=lang)) from None
@@ -189,7 +188,7 @@ def render() -> None:
 
     st.title(t("results.title"))
     if profile.name:
-        st.caption(profile.name)
+        st.caption(common.plain(profile.name))  # typed by the visitor: never Markdown
     if q.content_hash != rec.questionnaire_hash:
         st.caption(t("results.version_changed"))
 
@@ -276,13 +275,13 @@ def _downloads(q, rec, result, recs, bench, lang) -> None:
             st.download_button(
                 t("results.download_pdf"),
                 data=_pdf_builder(q, result, recs, rec.profile, lang, bench, dict(rec.answers)),
-                file_name=t("results.pdf_name", day=date.today().isoformat()),
+                file_name=t("results.pdf_name", day=common.vn_today().isoformat()),
                 mime="application/pdf", key="dl_pdf", type="primary", on_click="ignore",
                 icon=":material/picture_as_pdf:",
             )
         st.download_button(
             t("results.download_json"), data=_answers_json(q, rec, result),
-            file_name=t("results.json_name", day=date.today().isoformat()), mime="application/json",
+            file_name=t("results.json_name", day=common.vn_today().isoformat()), mime="application/json",
             key="dl_json", on_click="ignore", icon=":material/download:",
         )
 
@@ -481,7 +480,7 @@ def _progress(q: Questionnaire, result, previous, lang: str) -> None:
     before = t("results.before")
     now = t("results.now")
     prev_pillars = (previous.result or {}).get("pillars", {})
-    when = previous.submitted_at.date().isoformat() if previous.submitted_at else ""
+    when = common.vn_date(previous.submitted_at, lang) if previous.submitted_at else ""
     old_level = previous.result.get("overall_level")
     st.caption(t("results.progress_since", when=when, level=old_level, name=_level_name(q, old_level, lang)))
     table = []

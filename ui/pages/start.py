@@ -67,6 +67,18 @@ def _begin() -> None:
     state.goto("questionnaire")
 
 
+NAME_LIMIT = 200
+PASTE_LIMIT = 5000
+
+
+@callback
+def _cut_name() -> None:
+    name = ss.get("start_name") or ""
+    ss["start_name_cut"] = len(name) > NAME_LIMIT
+    if len(name) > NAME_LIMIT:
+        ss["start_name"] = name[:NAME_LIMIT]
+
+
 @callback
 def _join() -> None:
     typed = (ss.get("start_join_code") or "").strip()
@@ -119,6 +131,9 @@ def render() -> None:
     common.show_flash()
     st.title(t("start.title"), anchor=False)
     st.write(t("start.intro"))
+    # on a phone the page menu folds away: the way back is on the page itself
+    st.button(t("start.resume_here"), key="start_resume", on_click=state.goto, args=("resume",), type="tertiary",
+              icon=":material/key:")
 
     rec = state.record()
     if state.code() and rec is not None and not rec.submitted:
@@ -157,7 +172,12 @@ def render() -> None:
     # ---- the firm
     st.subheader(t("start.profile"), anchor=False)
     st.caption(t("start.profile_hint"))
-    st.text_input(t("start.name"), key="start_name", max_chars=200, placeholder=t("start.name_placeholder"))
+    # the browser lets a long paste through (up to PASTE_LIMIT); the page then cuts it to the
+    # store's limit and says so, rather than refusing it silently
+    st.text_input(t("start.name"), key="start_name", max_chars=PASTE_LIMIT, placeholder=t("start.name_placeholder"),
+                  on_change=_cut_name)
+    if ss.get("start_name_cut"):
+        st.warning(t("start.name_cut", limit=NAME_LIMIT), icon=":material/content_cut:")
 
     sectors = dict(reference.sectors(lang))
     st.selectbox(
@@ -202,7 +222,7 @@ def render() -> None:
     st.markdown(t("start.consent_explain"))
     st.checkbox(t("start.consent"), value=False, key="start_consent")
     if workshop is not None:
-        who = workshop.association or workshop.name
+        who = common.plain(workshop.association or workshop.name)
         st.subheader(t("join.share_title", who=who), anchor=False)
         st.markdown(t("join.share_explain", who=who))
         share = st.checkbox(t("join.share", who=who), value=False, key="start_share")
@@ -237,8 +257,8 @@ def _workshop_box(by_id: dict, lang: str):
         _join_error()
         return None
     with st.container(border=True, key="start_workshop"):
-        st.markdown(t("join.joined", name=workshop.name))
-        details = [workshop.association] if workshop.association else []
+        st.markdown(t("join.joined", name=common.plain(workshop.name)))
+        details = [common.plain(workshop.association)] if workshop.association else []
         if workshop.held_on:
             details.append(common.vn_date(workshop.held_on, lang))
         if details:

@@ -296,7 +296,7 @@ def _cancel_close() -> None:
 def _close(workshop_id: int) -> None:
     ss[CONFIRM_CLOSE] = False
     w = resources.get_store().close_workshop(workshop_id)
-    state.flash("success", t("ws.closed_now", name=w.name))
+    state.flash("success", t("ws.closed_now", name=common.plain(w.name)))
 
 
 def _manage(w) -> None:
@@ -335,11 +335,11 @@ def render() -> None:
     big = st.toggle(t("ws.projector_mode"), key="ws_projector", help=t("ws.projector_help"))
     if big:
         _projector_css()
-        st.markdown(f"### {w.name}")
+        st.markdown(f"### {common.plain(w.name)}")
         _projector(w, big=True)
         return
-    st.title(w.name, anchor=False)
-    details = [w.association, vn_date(w.held_on, lang) if w.held_on else None,
+    st.title(common.plain(w.name), anchor=False)
+    details = [common.plain(w.association) if w.association else None, vn_date(w.held_on, lang) if w.held_on else None,
                dict_get_province(w.province, lang), text(q.title, lang) if q else w.questionnaire_id,
                t("ws.open") if w.is_open else t("ws.closed")]
     st.caption(" · ".join(d for d in details if d))

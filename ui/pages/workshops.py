@@ -47,7 +47,7 @@ def _create() -> None:
         return
     for key in ("ws_new_name", "ws_new_association"):
         ss[key] = ""
-    state.flash("success", t("ws.created", name=created.name, code=created.join_code))
+    state.flash("success", t("ws.created", name=common.plain(created.name), code=created.join_code))
     open_workshop(created.id)
 
 
@@ -100,8 +100,8 @@ def render() -> None:
         c = counts[w.id]
         with st.container(border=True, key=f"ws_row_{w.id}"):
             status = t("ws.open") if w.is_open else t("ws.closed")
-            st.markdown(f"**{w.name}** · `{w.join_code}` · {status}")
-            details = [x for x in (w.association, vn_date(w.held_on, lang) if w.held_on else None,
+            st.markdown(f"**{common.plain(w.name)}** · `{w.join_code}` · {status}")
+            details = [x for x in (common.plain(w.association) if w.association else None, vn_date(w.held_on, lang) if w.held_on else None,
                                    reference_name(w.province, lang), names.get(w.questionnaire_id, w.questionnaire_id)) if x]
             if auth.role() == auth.ADMIN and w.facilitator:
                 details.append(t("ws.by", user=w.facilitator))
