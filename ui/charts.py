@@ -11,8 +11,10 @@ import pandas as pd
 
 RADAR_SIZE = 320
 COLOURS = ["#1565c0", "#ef6c00", "#2e7d32"]
-# from "not started" to the top level, whatever the questionnaire's number of levels
-LEVEL_COLOURS = ["#b0bec5", "#ef9a9a", "#ffcc80", "#fff176", "#aed581", "#66bb6a"]
+# from "not started" to the top level, whatever the questionnaire's number of levels; each at
+# least 3:1 against white (WCAG 1.4.11, graphics), from slate through red and amber to green
+LEVEL_COLOURS = ["#6b7780", "#c62828", "#e65100", "#9e7700", "#558b2f", "#1b5e20"]
+GREY = "#607d8b"  # a second series (peers, "before"): 4.4:1 against white
 
 
 def level_colour(level: int | None, top: int) -> str:
@@ -104,22 +106,33 @@ def radar(names: list[str], series: list[tuple[str, list[float | None]]], size: 
     )
 
 
-def pillar_bars(rows: list[dict], top: int) -> alt.LayerChart:
-    """rows: {"pillar": name, "percent": 0..100 | None, "level": int | None, "label": text on the bar}."""
+def pillar_bars(rows: list[dict], top: int, legend: list[tuple[str, int]] | None = None) -> alt.LayerChart:
+    """rows: {"pillar": name, "percent": 0..100 | None, "level": int | None, "label": text on the bar}.
+    ``legend``: (name, level) pairs to explain the colours (the levels, or the signs of a quick check)."""
     df = pd.DataFrame(rows)
     df["name"] = df["pillar"].map(lambda s: wrap(s, 18))
     df["value"] = df["percent"].fillna(0.0)
     df["order"] = range(len(df))
     df["level_colour"] = [level_colour(lv, top) for lv in df["level"]]
     y = alt.Y(
-        "name:N", sort=alt.SortField("order"), title=None,
+        "name:N", sort=list(df["name"]), title=None,  # the questionnaire's order, whatever else is encoded
         axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=160, labelFontSize=12, ticks=False,
                       domain=False, labelPadding=6),
     )
-    x = alt.X("value:Q", scale=alt.Scale(domain=[0, 100]), title=None, axis=alt.Axis(values=[0, 20, 40, 60, 80, 100], grid=True))
+    # the scale runs past 100 so that the label after a full bar ("Mức 5 · 100%") is not cut off
+    x = alt.X("value:Q", scale=alt.Scale(domain=[0, 135]), title=None,
+              axis=alt.Axis(values=[0, 20, 40, 60, 80, 100], grid=True))
+    if legend:
+        names = [name for name, _ in legend]
+        colour = alt.Color("legend:N", scale=alt.Scale(domain=names, range=[level_colour(lv, top) for _, lv in legend]),
+                           legend=alt.Legend(title=None, orient="bottom", direction="horizontal", columns=3,
+                                             labelLimit=200, symbolType="square"))
+        by_level = {lv: name for name, lv in legend}
+        df["legend"] = [by_level.get(lv, "") for lv in df["level"]]
+    else:
+        colour = alt.Color("level_colour:N", scale=None)
     bars = alt.Chart(df).mark_bar(cornerRadiusEnd=3, height=22).encode(
-        x=x, y=y, color=alt.Color("level_colour:N", scale=None),
-        tooltip=[alt.Tooltip("pillar:N"), alt.Tooltip("label:N")],
+        x=x, y=y, color=colour, tooltip=[alt.Tooltip("pillar:N"), alt.Tooltip("label:N")],
     )
     labels = alt.Chart(df).mark_text(align="left", dx=4, fontSize=12, color="#263238").encode(
         x=x, y=y, text="label:N"
@@ -141,7 +154,7 @@ def change_bars(rows: list[dict], before: str, now: str) -> alt.Chart:
             yOffset=alt.YOffset("when:N", sort=[before, now]),
             x=alt.X("percent:Q", scale=alt.Scale(domain=[0, 100]), title=None,
                     axis=alt.Axis(values=[0, 20, 40, 60, 80, 100])),
-            color=alt.Color("when:N", sort=[before, now], scale=alt.Scale(range=["#90a4ae", COLOURS[0]]),
+            color=alt.Color("when:N", sort=[before, now], scale=alt.Scale(range=[GREY, COLOURS[0]]),
                             legend=alt.Legend(title=None, orient="bottom")),
             tooltip=["pillar:N", "when:N", alt.Tooltip("percent:Q", format=".0f")],
         )
@@ -173,7 +186,7 @@ def group_compare(rows: list[dict], series: list[str], *, font: int = 12) -> alt
     df = pd.DataFrame(rows)
     df["name"] = df["pillar"].map(lambda s: wrap(s, 22))
     order = list(dict.fromkeys(df["name"]))
-    palette = [COLOURS[0], "#90a4ae", "#546e7a", COLOURS[1]][: len(series)]
+    palette = [COLOURS[0], GREY, "#263238", COLOURS[1]][: len(series)]
     return (
         alt.Chart(df)
         .mark_bar(height=font, cornerRadiusEnd=2)

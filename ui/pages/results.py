@@ -308,7 +308,12 @@ def _charts(q: Questionnaire, result, lang: str, previous=None) -> None:
             continue
         label = t("results.bar_label", level=pr.level, percent=_pct(pr.percent)) if pr.level is not None else "—"
         rows.append({"pillar": text(p.name, lang), "percent": pr.percent, "level": pr.level, "label": label})
-    st.altair_chart(charts.pillar_bars(rows, top), width="stretch")
+    if q.indicative:
+        legend = [(t(f"results.band_{band}"), {"low": 1, "medium": 3, "high": 5}[band] * top // 5)
+                  for band in ("low", "medium", "high")]
+    else:
+        legend = [(f"{lv.level} · {text(lv.name, lang)}", lv.level) for lv in q.levels]
+    st.altair_chart(charts.pillar_bars(rows, top, legend), width="stretch")
     if q.indicative:
         st.caption(t("results.indicative_pillars"))
 
