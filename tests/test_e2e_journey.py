@@ -65,12 +65,18 @@ def quick(offered):
     return offered[0]
 
 
+DATABASES: dict[str, str] = {}  # the server's base URL -> its DATABASE_URL
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     port = free_port()
-    proc = start_server(port, {"DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}"}, tmp / "streamlit.log")
-    yield f"http://127.0.0.1:{port}"
+    db = f"sqlite:///{tmp / 'e2e.db'}"
+    proc = start_server(port, {"DATABASE_URL": db}, tmp / "streamlit.log")
+    base = f"http://127.0.0.1:{port}"
+    DATABASES[base] = db
+    yield base
     stop_server(proc)
 
 
@@ -331,3 +337,31 @@ def test_a_firm_name_is_shown_as_plain_text_and_fetches_nothing(browser, server,
         assert hosts <= {"127.0.0.1", "localhost"}, hosts
     finally:
         context.close()
+
+
+def test_text_typed_and_not_yet_left_survives_a_reload(page, server, offered):
+    from scoring.model import FirmProfile, TextQuestion
+    from store import open_store
+    from tests.e2e_helpers import step_answers
+
+    full = offered[-1]
+    step, question = next((i, x) for i, p in enumerate(full.pillars) for x in p.questions if isinstance(x, TextQuestion))
+    store = open_store(DATABASES[server])
+    _, code = store.create_draft(full, FirmProfile(sector="G", size_band="micro"))
+    answers: dict = {}
+    for i in range(step):
+        answers = step_answers(full, i, "low", answers)
+    store.save_draft(code, answers, step=step)
+    open_app(page, f"{server}/?code={code}")  # the "continue later" link: straight to the saved step
+    expect(page.get_by_text(f"Bước {step + 1}/{len(full.pillars)}")).to_be_visible()
+    assert "code=" not in page.url
+    box = key_locator(page, f"q_{question.id}").locator("textarea")
+    box.click()
+    box.type("Muốn bán hàng qua Zalo OA")  # typed, the box never left
+    page.reload()
+    wait_idle(page)
+    box = key_locator(page, f"q_{question.id}").locator("textarea")
+    expect(box).to_have_value("Muốn bán hàng qua Zalo OA")
+    page.wait_for_timeout(1500)
+    wait_idle(page)
+    assert store.load(code).answers.get(question.id) == "Muốn bán hàng qua Zalo OA"  # and sent on

@@ -113,7 +113,11 @@ def sync_from_url() -> str | None:
         if raw == ss.get("link_seen") or canonical(raw) == ss.get(CODE):
             return None
         ss["link_seen"] = raw  # read once per session, whatever the address bar still says
-        return None if restore(raw) is not None else "bad_code"
+        rec = restore(raw)
+        if rec is None:
+            return "bad_code"
+        goto("results" if rec.submitted else "questionnaire")  # straight back to where it stands
+        return None
     token = st.query_params.get(TAB_PARAM)
     own = ss.setdefault(OWN_TOKENS, set())
     if not token or token == ss.get(TAB) or token in own:

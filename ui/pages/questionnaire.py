@@ -148,6 +148,30 @@ if(!w.__smeBack){w.__smeBack=true; w.addEventListener('popstate',function(){
 })();</script>"""
 
 
+# Text typed but not yet left (Streamlit sends a text box's value when it loses focus) is
+# kept in this tab's sessionStorage as it is typed, and put back after a reload, then sent.
+_TEXT_SCRIPT = """<script>(function(){
+var d=document, w=window, tab=%(tab)s;
+if(w.__smeText===tab){return;} w.__smeText=tab;
+function keyOf(el){var box=el.closest('[class*="st-key-q_"]'); var m=box?box.className.match(/st-key-(q_[^ ]+)/):null; return m?'sme:'+tab+':'+m[1]:null;}
+function put(el,v){var proto=el.tagName==='TEXTAREA'?w.HTMLTextAreaElement.prototype:w.HTMLInputElement.prototype;
+  Object.getOwnPropertyDescriptor(proto,'value').set.call(el,v); el.dispatchEvent(new Event('input',{bubbles:true}));}
+function hook(el){if(el.__smeHooked){return;} el.__smeHooked=true; var key=keyOf(el); if(!key){return;}
+  el.addEventListener('input',function(){try{w.sessionStorage.setItem(key,el.value);}catch(e){}});
+  el.addEventListener('blur',function(){w.setTimeout(function(){try{w.sessionStorage.removeItem(key);}catch(e){}},500);});
+  var kept=null; try{kept=w.sessionStorage.getItem(key);}catch(e){}
+  if(kept && !el.value){put(el,kept); el.focus(); el.blur();}}
+function scan(){d.querySelectorAll('[class*="st-key-q_"] textarea').forEach(hook);}
+scan(); new MutationObserver(scan).observe(d.body,{childList:true,subtree:true});
+})();</script>"""
+
+
+def _keep_typed_text() -> None:
+    import json
+
+    st.html(_TEXT_SCRIPT % {"tab": json.dumps(str(ss.get(state.TAB) or "tab"))}, unsafe_allow_javascript=True)
+
+
 def _step_opened(step: int) -> None:
     """A new step opens at its top with focus on its first question (so a keyboard user
     carries on from there), and becomes an entry of the browser's history: Back in the
@@ -188,6 +212,7 @@ def render() -> None:
     ss[state.STEP] = step
     pillar = pillars[step]
     _step_opened(step)
+    _keep_typed_text()
 
     st.caption(text(q.title, lang))
     common.code_panel(code, fresh=bool(ss.get(state.CODE_NOTICE)))
