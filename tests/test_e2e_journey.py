@@ -266,6 +266,41 @@ def test_keyboard_alone_through_a_step(page, server, quick):
     page.keyboard.press("Enter")
     wait_idle(page)
     expect(key_locator(page, "qbox_" + first.id).get_by_text("Cần trả lời câu hỏi này")).to_have_count(0)
+    # the rest of the step by keyboard: each visible question gets its first choice
+    from scoring.engine import visible_questions
+
+    answers = {first.id: None}
+    for question in quick.pillars[0].questions[1:]:
+        if not visible_questions(quick, {first.id: quick.pillars[0].questions[0].options[0].id}).get(question.id):
+            continue
+        box = key_locator(page, f"q_{question.id}").locator("input").first
+        box.focus()
+        page.keyboard.press("Space")
+        wait_idle(page)
+        answers[question.id] = True
+    next_button = key_locator(page, "nav_next").locator("button")
+    next_button.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text(f"Bước 2/{len(quick.pillars)}")).to_be_visible()
+    page.wait_for_timeout(300)
+    second = quick.pillars[1].questions[0]
+    focused = page.evaluate("() => document.activeElement ? document.activeElement.className : ''")
+    assert f"st-key-qbox_{second.id}" in focused, focused  # focus moved to the new step's first question
+    page.keyboard.press("Tab")  # and Tab goes into its answers
+    assert page.evaluate("() => document.activeElement && document.activeElement.type") in ("radio", "checkbox")
+    ring = page.evaluate("() => getComputedStyle(document.activeElement.closest('label') || document.activeElement).outlineStyle")
+    assert ring != "none", "no visible focus ring on the focused option"
+
+
+def test_vietnamese_pages_show_no_streamlit_english(page, server):
+    open_app(page, server + "/")
+    page.wait_for_timeout(500)
+    assert page.locator("[data-testid='stMainMenu']").count() == 0  # the toolbar's menu (Print, Record …) is off
+    skip = page.evaluate("() => { const a = document.querySelector('a[href=\"#stMain\"]'); return a ? a.textContent : null; }")
+    assert skip in (None, "Đến nội dung chính"), skip
+    body = page.locator("body").inner_text()
+    for english in ("Made with Streamlit", "Print", "Record a screencast", "Skip to main content", "Deploy"):
+        assert english not in body, english
 
 
 def _scroll_top(page) -> int:

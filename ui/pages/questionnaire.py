@@ -132,13 +132,14 @@ def _submit(q: Questionnaire) -> None:
 
 # No "<" inside: Streamlit's HTML element drops a script that has one.
 _STEP_SCRIPT = """<script>(function(){
-var d=document, w=window, step=%(step)d;
+var d=document, w=window, step=%(step)d, first=%(first)s;
 var main=d.querySelector('[data-testid="stMain"]')||d.scrollingElement;
 if(main){main.scrollTo(0,0);} w.scrollTo(0,0);
 var tries=0;
 (function focusFirst(){
-  var box=d.querySelector('[class*="st-key-qbox_"]');
-  if(box){box.setAttribute('tabindex','-1'); box.focus({preventScroll:true}); return;}
+  var box=d.querySelector('.st-key-qbox_'+first);
+  if(box && box.isConnected){box.setAttribute('tabindex','-1'); box.focus({preventScroll:true});
+    if(d.activeElement===box){return;}}
   if(40>tries++){w.setTimeout(focusFirst,50);}
 })();
 if(step>0 && !(w.history.state && w.history.state.smeStep===step)){w.history.pushState({smeStep:step},'',w.location.href);}
@@ -172,12 +173,14 @@ def _keep_typed_text() -> None:
     st.html(_TEXT_SCRIPT % {"tab": json.dumps(str(ss.get(state.TAB) or "tab"))}, unsafe_allow_javascript=True)
 
 
-def _step_opened(step: int) -> None:
+def _step_opened(step: int, first: str | None) -> None:
     """A new step opens at its top with focus on its first question (so a keyboard user
     carries on from there), and becomes an entry of the browser's history: Back in the
     browser goes to the previous step, not to the Start page."""
+    import json
+
     if ss.pop(state.SCROLL_TOP, False):
-        st.html(_STEP_SCRIPT % {"step": step}, unsafe_allow_javascript=True)
+        st.html(_STEP_SCRIPT % {"step": step, "first": json.dumps(first or "")}, unsafe_allow_javascript=True)
 
 
 def render() -> None:
@@ -211,7 +214,8 @@ def render() -> None:
     step = max(0, min(int(ss.get(state.STEP, 0)), total - 1))
     ss[state.STEP] = step
     pillar = pillars[step]
-    _step_opened(step)
+    shown = visible_questions(q, state.answers())
+    _step_opened(step, next((x.id for x in pillar.questions if shown.get(x.id)), None))
     _keep_typed_text()
 
     st.caption(text(q.title, lang))
