@@ -34,6 +34,7 @@ def main() -> None:
         state.flash("info", t("error.tab_expired"))
         state.goto("resume")
     state.sync_join_from_url()
+    state.sync_team_from_url()
 
     with st.container(horizontal=True, horizontal_alignment="right", key="lang_bar"):
         st.session_state["lang_switch"] = state.lang()

@@ -211,12 +211,25 @@ class WeightedMeanRule(_Strict):
 OverallRule = Annotated[CompositeRule | WeightedMeanRule, Field(discriminator="method")]
 
 
+class TeamRule(_Strict):
+    """How several respondents' answers to one question combine into the firm's answer (a
+    team assessment). ``ordinal`` for single, yes/no, scale, number and each matrix row: the
+    median respondent's answer, ordered by points (with an even count, ``median_low`` takes the
+    lower of the two middle answers: the cautious reading). ``multi``: an option counts when
+    ticked by more than half of the respondents (``majority``), by anyone (``any``) or by
+    all (``all``). N/A wins only when more than half answered N/A. Free text is not combined."""
+
+    ordinal: Literal["median_low", "median_high"] = "median_low"
+    multi: Literal["majority", "any", "all"] = "majority"
+
+
 class Rules(_Strict):
     # "points": pillar percent = points / maximum; "mean_of_questions": each question is
     # normalised to 0..1 first and the pillar percent is their mean (EU DMAT style).
     pillar_percent: Literal["points", "mean_of_questions"] = "points"
     pillar_levels: tuple[LevelThreshold, ...]
     overall: OverallRule
+    team: TeamRule = Field(default_factory=TeamRule)
 
 
 class Questionnaire(_Strict):

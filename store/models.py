@@ -242,3 +242,38 @@ throttle = Table(
     Column("window_start", UTCDateTime, nullable=False),
     Column("attempts", Integer, nullable=False),
 )
+
+
+# A team assessment (store/teams.py): several respondents of one firm answer apart; the owner
+# closes the round and the combined answers become one assessment (combined_id), the only one
+# of the team that may be pooled. The firm's profile is filled once, here.
+teams = Table(
+    "teams",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(12), nullable=False, unique=True),  # what colleagues type or scan
+    Column("questionnaire_id", String(64), nullable=False),
+    Column("owner_id", BigId, ForeignKey("assessments.id", ondelete="SET NULL")),
+    Column("combined_id", BigId, ForeignKey("assessments.id", ondelete="SET NULL")),
+    Column("firm_name", String(200)),
+    Column("sector", String(2)),
+    Column("size_band", String(16)),
+    Column("province", String(64)),
+    Column("staff", Integer),
+    Column("language", String(8), nullable=False),
+    Column("consent", Boolean, nullable=False, default=False),  # the owner's, for the combined result
+    Column("shared", Boolean, nullable=False, default=False),  # respondents may see the combined view
+    Column("opened_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime),
+)
+
+team_members = Table(
+    "team_members",
+    metadata,
+    Column("assessment_id", BigId, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("team_id", Integer, ForeignKey("teams.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("joined_at", UTCDateTime, nullable=False),
+    CheckConstraint("role IN ('owner', 'accounting', 'sales', 'operations', 'it', 'other')", name="role"),
+    Index(None, "team_id"),
+)

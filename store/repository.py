@@ -49,6 +49,7 @@ from store.records import (
     PeerBenchmark,
 )
 from store.tabs import Tabs
+from store.teams import Teams
 from store.workshops import Workshops, workshop_row
 
 a = assessments
@@ -131,7 +132,7 @@ def score_values(questionnaire: Questionnaire, result: Result) -> dict[str, Any]
     return values
 
 
-class Store(Workshops, Accounts, Tabs):
+class Store(Workshops, Accounts, Tabs, Teams):
     """Storage for one database. Build it once per process (``store.open_store``).
 
     Assessments live here; workshops, staff accounts and tab tokens come from the

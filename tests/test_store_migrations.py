@@ -16,7 +16,7 @@ from store.models import metadata
 
 pytest_plugins = ["tests.conftest_store"]
 
-TABLES = {"questionnaire_versions", "workshops", "assessments", "assessment_data", "users", "settings", "workshop_sharing", "tab_tokens", "throttle"}
+TABLES = {"questionnaire_versions", "workshops", "assessments", "assessment_data", "users", "settings", "workshop_sharing", "tab_tokens", "throttle", "teams", "team_members"}
 
 
 def tables(engine) -> set[str]:

@@ -138,3 +138,18 @@ def vn_date(value: date | datetime | None, lang: str) -> str:
     if lang == "vi":
         return f"{value.day:02d}/{value.month:02d}/{value.year}"
     return value.strftime("%-d %b %Y")
+
+
+def team_box(key: str) -> None:
+    """For an assessment that answers for a team: the owner sees the code colleagues join
+    with; a colleague sees the role they answer in. Both can open the team's page."""
+    found = state.team_of_current()
+    if found is None:
+        return
+    team, role = found
+    with st.container(border=True, key=key, horizontal=True, vertical_alignment="center"):
+        if role == "owner":
+            st.markdown(t("team.box_owner", code=team.code))
+        else:
+            st.markdown(t("team.box_member", role=t(f"team.role_{role}")))
+        nav_button(t("team.open"), "team", f"{key}_open")

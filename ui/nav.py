@@ -30,13 +30,15 @@ class PageSpec:
 
 
 def _sme_pages(role: str | None) -> list[PageSpec]:
-    from ui.pages import login, questionnaire, results, resume, start
+    from ui.pages import login, questionnaire, results, resume, start, team
 
     return [
         PageSpec("start", "nav.start", ":material/home:", start.render, default=True),
         PageSpec("questionnaire", "nav.questionnaire", ":material/checklist:", questionnaire.render),
         PageSpec("results", "nav.results", ":material/insights:", results.render),
         PageSpec("resume", "nav.resume", ":material/key:", resume.render),
+        # a team assessment's page: opened from the questionnaire and the results
+        PageSpec("team", "nav.team", ":material/groups:", team.render, hidden=True),
         # listed for staff (as "Account"), hidden for visitors (linked from each page's foot)
         PageSpec("login", "nav.account" if role else "nav.login", ":material/account_circle:", login.render,
                  hidden=role is None),

@@ -34,6 +34,8 @@ RESULT_CACHE = "result_cache"
 ROLE = "role"
 PREVIOUS = "previous_answers"  # (follow-up id, the answers it follows)
 JOIN = "join_ws"  # the workshop this visitor is joining (a store.Workshop), before they begin
+TEAM_JOIN = "join_team"  # the team (store.teams.Team) a colleague is joining, before they begin
+TEAM_PARAM = "team"
 JOIN_ERROR = "join_error"
 JOIN_PARAM = "join"
 
@@ -216,14 +218,20 @@ def start(
     previous_code: str | None = None,
     sharing: dict[str, bool] | None = None,
     prefill: dict[str, Any] | None = None,
+    role: str | None = None,
 ) -> str:
     """Create a draft in the store and make it this session's assessment; returns the code.
 
     A visitor joining a workshop (``JOIN``) starts the draft in that workshop, with what they
-    share with the association (``sharing``: share_results, share_name, send_pdf)."""
+    share with the association (``sharing``: share_results, share_name, send_pdf); a colleague
+    joining a team (``TEAM_JOIN``) starts theirs for the team's firm in ``role``."""
     workshop = ss.get(JOIN)
+    team = ss.get(TEAM_JOIN)
     store = resources.get_store()
-    if workshop is not None and round == "baseline" and previous_code is None:
+    if team is not None and role:
+        rec, new_code = store.join_team(team.code, q, role, language=lang())
+        leave_team()
+    elif workshop is not None and round == "baseline" and previous_code is None:
         rec, new_code = store.join_workshop(
             workshop.join_code, q, profile, language=lang(), consent=consent, **(sharing or {})
         )
@@ -313,3 +321,47 @@ def save(step: int | None = None) -> None:
         return
     rec = resources.get_store().save_draft(current, dict(answers()), step=step, language=lang())
     ss[RECORD] = rec
+
+
+# ------------------------------------------------------------------ teams
+
+
+def join_team(code_: str | None) -> str | None:
+    """Make the team with this code the one this visitor joins as a colleague. None when
+    done, else why not: "unknown" or "closed"."""
+    found = resources.get_store().team_by_code(code_ or "")
+    if found is None:
+        return "unknown"
+    if not found.is_open:
+        return "closed"
+    ss[TEAM_JOIN] = found
+    return None
+
+
+def leave_team() -> None:
+    ss.pop(TEAM_JOIN, None)
+    if TEAM_PARAM in st.query_params:
+        del st.query_params[TEAM_PARAM]
+
+
+def sync_team_from_url() -> None:
+    """``?team=CODE`` (the owner's invitation link or QR code): join that team once per code."""
+    raw = st.query_params.get(TEAM_PARAM)
+    if not raw or raw == ss.get("team_seen"):
+        return
+    ss["team_seen"] = raw
+    why = join_team(raw)
+    if why is not None:
+        ss[JOIN_ERROR] = f"team_{why}"
+        del st.query_params[TEAM_PARAM]
+    elif "lang" not in st.query_params and ss[TEAM_JOIN].language in LANGS:
+        set_lang(ss[TEAM_JOIN].language)
+    goto("start")
+
+
+def team_of_current():
+    """(team, role) of this session's assessment, or None."""
+    rec = record()
+    if rec is None:
+        return None
+    return resources.get_store().team_of(rec.id)

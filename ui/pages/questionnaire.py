@@ -220,6 +220,7 @@ def render() -> None:
 
     st.caption(text(q.title, lang))
     common.code_panel(code, fresh=bool(ss.get(state.CODE_NOTICE)))
+    common.team_box("q_team")
     st.progress((step + 1) / total, text=t("q.progress", step=step + 1, total=total, name=text(pillar.name, lang)))
     names = []
     for i, p in enumerate(pillars):

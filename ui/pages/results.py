@@ -114,8 +114,10 @@ def _delete() -> None:
     ss[CONFIRM_DELETE] = False
     ss["delete_error"] = None
     ss["delete_code"] = ""
-    resources.get_store().close_tab(ss.get(state.TAB))
-    done = resources.get_store().delete(code)
+    store = resources.get_store()
+    store.close_tab(ss.get(state.TAB))
+    store.delete_team(code)  # an owner's team and its combined result go with the owner's data
+    done = store.delete(code)
     state.forget()
     ss.pop(RECS_CACHE, None)
     state.flash("success" if done else "info", t("results.deleted" if done else "results.nothing_to_delete"))
@@ -192,7 +194,7 @@ def render() -> None:
     if q.content_hash != rec.questionnaire_hash:
         st.caption(t("results.version_changed"))
 
-    _overall(q, result, lang)
+    overall_box(q, result, lang)
 
     recs = None
     try:
@@ -218,20 +220,20 @@ def render() -> None:
             _progress(q, result, previous, lang)
 
     with section("results.charts"):
-        _charts(q, result, lang, previous)
+        pillar_charts(q, result, lang, previous)
     with section("results.pillars"):
         _pillars(q, result, lang)
     with section("results.recommendations"):
-        _platforms(recs, lang)
+        platforms_section(recs, lang)
     with section("results.roadmap"):
-        _roadmap(q, result, recs, lang)
+        roadmap_section(q, result, recs, lang)
     with section("results.benchmark"):
         _benchmark(q, result, profile, bench, lang, bench_failed)
     with section("results.next"):
         _follow_up_and_delete(q, rec)
 
 
-def _overall(q: Questionnaire, result, lang: str) -> None:
+def overall_box(q: Questionnaire, result, lang: str) -> None:
     level = result.overall_level
     top = max(lv.level for lv in q.levels)
     with st.container(border=True, key="overall_level"):
@@ -286,7 +288,7 @@ def _downloads(q, rec, result, recs, bench, lang) -> None:
         )
 
 
-def _charts(q: Questionnaire, result, lang: str, previous=None) -> None:
+def pillar_charts(q: Questionnaire, result, lang: str, previous=None) -> None:
     names = [text(p.name, lang) for p in q.pillars]
     values = [result.pillars[p.id].percent for p in q.pillars]
     series = [(t("results.you"), values)]
@@ -382,7 +384,7 @@ def _platform_line(pick, lang: str) -> str:
     return f"**{name}** — " + " · ".join(f for f in facts if f)
 
 
-def _platforms(recs, lang: str) -> None:
+def platforms_section(recs, lang: str) -> None:
     st.subheader(t("results.platforms"), anchor=False)
     if recs is None:
         st.info(t("results.recs_unavailable"))
@@ -416,7 +418,7 @@ def _category(cat, lang: str) -> None:
             st.caption(text(cat.platform_note, lang))
 
 
-def _roadmap(q: Questionnaire, result, recs, lang: str) -> None:
+def roadmap_section(q: Questionnaire, result, recs, lang: str) -> None:
     st.subheader(t("results.roadmap"), anchor=False)
     if recs is None:
         st.info(t("results.recs_unavailable"))
@@ -509,8 +511,19 @@ def _progress(q: Questionnaire, result, previous, lang: str) -> None:
     st.altair_chart(charts.change_bars(chart_rows, before, now), width="stretch")
 
 
+def _team_section(rec) -> None:
+    """Invite colleagues (a team assessment), or, in a team, the way to its page."""
+    if resources.get_store().team_of(rec.id) is not None:
+        common.team_box("r_team")
+        return
+    with st.container(border=True, key="team_offer"):
+        st.markdown(t("team.offer"))
+        common.nav_button(t("team.offer_button"), "team", "r_team_offer")
+
+
 def _follow_up_and_delete(q: Questionnaire, rec) -> None:
     st.subheader(t("results.what_next"), anchor=False)
+    _team_section(rec)
     full = _full_assessment(q) if q.indicative else None
     if full is not None:
         with st.container(border=True, key="go_full"):

@@ -55,7 +55,10 @@ def _begin() -> None:
             "send_pdf": share and bool(ss.get("start_send_pdf")),
         }
     try:
-        state.start(q, FirmProfile(**_profile_values()), consent=bool(ss.get("start_consent")), sharing=sharing)
+        code = state.start(q, FirmProfile(**_profile_values()), consent=bool(ss.get("start_consent")), sharing=sharing)
+        if ss.get("start_team") and sharing is None:
+            resources.get_store().create_team(code, q)
+            state.flash("info", t("team.created_hint"))
     except Exception as exc:
         from store import UnknownCode, WorkshopClosed
 
@@ -86,6 +89,9 @@ def _join() -> None:
         ss[state.JOIN_ERROR] = "empty"
         return
     why = state.join(typed)
+    if why == "unknown":  # not a workshop: perhaps a colleague's team
+        team_why = state.join_team(typed)
+        why = None if team_why is None else ("unknown" if team_why == "unknown" else f"team_{team_why}")
     ss[state.JOIN_ERROR] = why
     if why is None:
         ss["start_join_code"] = ""
@@ -155,6 +161,10 @@ def render() -> None:
                 st.text(p)
 
     by_id = {q.id: q for q in avail.questionnaires}
+    team = ss.get(state.TEAM_JOIN)
+    if team is not None:
+        _team_join(team, by_id, lang)
+        return
     workshop = _workshop_box(by_id, lang)
 
     # ---- which questionnaire (a workshop has chosen it already)
@@ -229,10 +239,72 @@ def render() -> None:
         st.checkbox(t("join.share_name"), value=False, key="start_share_name", disabled=not share)
         st.checkbox(t("join.send_pdf"), value=False, key="start_send_pdf", disabled=not share)
 
+    if workshop is None:
+        st.subheader(t("team.start_title"), anchor=False)
+        st.checkbox(t("team.start_checkbox"), key="start_team", help=t("team.start_help"))
     if ss.get(ERRORS):
         st.error(t("start.fix_above"), icon=":material/error:")
     st.button(t("start.begin"), key="start_begin", type="primary", on_click=_begin)
     common.staff_link()
+
+
+ROLES = ("accounting", "sales", "operations", "it", "other")
+
+
+@callback
+def _begin_team() -> None:
+    team = ss.get(state.TEAM_JOIN)
+    errors = {}
+    if not ss.get("team_role"):
+        errors["role"] = t("team.need_role")
+    if not ss.get("team_agree"):
+        errors["agree"] = t("team.need_agree")
+    ss[ERRORS] = errors
+    if errors or team is None:
+        return
+    q = resources.questionnaire(team.questionnaire_id)
+    if q is None:
+        ss[ERRORS] = {"role": t("error.questionnaire_missing")}
+        return
+    try:
+        state.start(q, team.profile, consent=False, role=ss["team_role"])
+    except Exception as exc:
+        from store import UnknownCode, WorkshopClosed
+
+        if not isinstance(exc, (UnknownCode, WorkshopClosed)):
+            raise
+        state.leave_team()
+        ss[state.JOIN_ERROR] = "team_closed" if isinstance(exc, WorkshopClosed) else "team_unknown"
+        return
+    state.goto("questionnaire")
+
+
+@callback
+def _leave_team() -> None:
+    state.leave_team()
+    ss[ERRORS] = {}
+
+
+def _team_join(team, by_id: dict, lang: str) -> None:
+    """A colleague invited to answer for the firm: a role and their agreement, nothing else
+    (the firm's profile was filled once, by the owner)."""
+    q = by_id.get(team.questionnaire_id)
+    with st.container(border=True, key="team_join"):
+        st.markdown(t("team.invited", firm=common.plain(team.profile.name) if team.profile.name else t("team.the_firm")))
+        if q is not None:
+            st.markdown(t("join.questionnaire", title=text(q.title, lang)))
+            st.caption(common.describe(q, lang))
+        st.caption(t("team.join_explain"))
+    if q is None:
+        st.error(t("error.questionnaire_missing"), icon=":material/error:")
+        st.button(t("team.leave"), key="team_leave", on_click=_leave_team)
+        return
+    st.radio(t("team.role"), list(ROLES), index=None, key="team_role", format_func=lambda r: t(f"team.role_{r}"))
+    _field_error("role")
+    st.checkbox(t("team.agree"), key="team_agree")
+    _field_error("agree")
+    st.button(t("start.begin"), key="team_begin", type="primary", on_click=_begin_team)
+    st.button(t("team.leave"), key="team_leave", on_click=_leave_team, type="tertiary")
 
 
 def _join_error() -> None:
