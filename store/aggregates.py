@@ -126,8 +126,8 @@ def peer_benchmark(
     from store.staff import StaffViews
 
     filters = Filters(questionnaire_id=questionnaire_id, sector=sector, size_band=size_band)
-    frame, pmap, _ = StaffViews._figures_on(conn, filters, [], 1, pillar_levels=False, raw_sums=True)
-    sums = frame.iloc[0].to_dict()
+    folded, pmap, _ = StaffViews._figures_on(conn, filters, [], 1, pillar_levels=False, raw_sums=True)
+    sums = {m: int(v[0]) for m, v in folded.values.items()}
     if exclude_id is not None:
         sums = _without(conn, sums, exclude_id, filters, pmap)
     n = int(sums["n"])

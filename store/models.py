@@ -46,6 +46,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Table,
@@ -241,7 +242,10 @@ pool_cells = Table(
     *[Column(f"p{i}_sum", BigInteger, nullable=False) for i in range(1, SLOTS + 1)],
     *[Column(f"p{i}_l{lv}", Integer, nullable=False) for i in range(1, SLOTS + 1) for lv in range(LEVELS)],
     *[Column(f"g{j}", Integer, nullable=False) for j in range(1, TAG_SLOTS + 1)],
-    UniqueConstraint(*CELL_KEY, name=conv("uq_pool_cells_key")),
+    # the key is the primary key, and on SQLite the table is stored in key order (WITHOUT
+    # ROWID): a view grouping by questionnaire version, province, … reads it in one pass
+    PrimaryKeyConstraint(*CELL_KEY, name=conv("pk_pool_cells")),
+    sqlite_with_rowid=False,
 )
 
 # firms with a baseline and a follow-up (both submitted and consented), in the follow-up's cell
@@ -261,7 +265,8 @@ pool_progress = Table(
     *[Column(f"p{i}_n", Integer, nullable=False) for i in range(1, SLOTS + 1)],
     *[Column(f"p{i}_before", BigInteger, nullable=False) for i in range(1, SLOTS + 1)],
     *[Column(f"p{i}_after", BigInteger, nullable=False) for i in range(1, SLOTS + 1)],
-    UniqueConstraint(*CELL_KEY, name=conv("uq_pool_progress_key")),
+    PrimaryKeyConstraint(*CELL_KEY, name=conv("pk_pool_progress")),
+    sqlite_with_rowid=False,
 )
 
 # figures of an assessment scored again on another version: beside the original, never over it

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import IO, TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Integer, cast, func, select
 
@@ -235,17 +236,24 @@ def _grouped(
         stmt = base.add_columns(*keys, *exprs).where(*where)
     stmt = stmt.group_by(*keys)
     rows = conn.execute(stmt).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=[*(k.name for k in keys), *measures])
-    for m in measures:
-        frame[m] = pd.to_numeric(frame[m]).fillna(0).astype("int64")
-    for name in ("province", "sector", "size_band"):
-        if name in frame:
-            frame[name] = frame[name].replace("", None)
-    if "workshop_id" in frame:
-        frame["workshop_id"] = frame["workshop_id"].replace(0, None)
+    columns = list(zip(*rows)) if rows else [() for _ in range(len(keys) + len(measures))]
+    dims: dict[str, list[Any]] = {}
+    for name, values in zip(group_by, columns):
+        if name in ("province", "sector", "size_band"):
+            values = [None if v == "" else v for v in values]
+        elif name == "workshop_id":
+            values = [None if v == 0 else v for v in values]
+        dims[name] = list(values)
+    layout = np.array(columns[len(group_by)], dtype=np.int64)
     if "questionnaire_version" in by:
-        frame["questionnaire_version"] = frame["layout_id"].map(version_of)
-    return frame
+        dims["questionnaire_version"] = [version_of.get(int(x)) for x in layout]
+    values = {}
+    for m, col in zip(measures, columns[len(keys):]):
+        try:
+            values[m] = np.array(col, dtype=np.int64)
+        except TypeError:  # a NULL sum (no row): none here, but never a wrong figure
+            values[m] = np.array([0 if v is None else int(v) for v in col], dtype=np.int64)
+    return Sums([n for n in by], dims, layout, values)
 
 
 @dataclass(frozen=True)
@@ -270,33 +278,97 @@ class PillarMap:
         return max((max(s.values(), default=0) for s in self.slots.values()), default=0)
 
 
-def _fold(frame: pd.DataFrame, by: Sequence[str], pmap: PillarMap, slot_names: dict[str, str]) -> pd.DataFrame:
+@dataclass
+class Sums:
+    """Grouped sums: ``dims`` (a list per ``by`` name), a layout id and a value per measure, per row."""
+
+    by: list[str]
+    dims: dict[str, list[Any]]
+    layout: np.ndarray
+    values: dict[str, np.ndarray]
+
+    def __len__(self) -> int:
+        return len(self.layout)
+
+
+@dataclass
+class Folded:
+    """Sums per group (layouts folded together), pillar columns named ``{pid}|{part}``."""
+
+    keys: pd.DataFrame  # one row per group, sorted by the ``by`` columns
+    values: dict[str, np.ndarray]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[name]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def _fold(sums: Sums, pmap: PillarMap, slot_names: dict[str, str]) -> Folded:
     """Slot columns (``p{i}_…``) → pillar columns (``{pid}|…``), summed over layouts per group."""
-    out = frame.copy()
-    new_cols: dict[str, Any] = {}
+    n = len(sums)
+    values = {m: v for m, v in sums.values.items() if not _SLOT_COLUMN.match(m)}
     for pid in pmap.pillar_ids:
         for suffix, pattern in slot_names.items():
-            values = pd.Series(0, index=out.index, dtype="int64")
+            out = np.zeros(n, dtype=np.int64)
             for layout_id, slots in pmap.slots.items():
                 slot = slots.get(pid)
-                if slot is None:
+                if slot is None or pattern.format(i=slot) not in sums.values:
                     continue
-                mask = out["layout_id"] == layout_id
-                values = values.where(~mask, out[pattern.format(i=slot)])
-            new_cols[f"{pid}|{suffix}"] = values
-    out = pd.concat([out, pd.DataFrame(new_cols, index=out.index)], axis=1)
-    keep = [c for c in out.columns if not _SLOT_COLUMN.match(c) and c != "layout_id"]
-    if by:
-        return out[keep].groupby(list(by), dropna=False, sort=True).sum(numeric_only=True).reset_index()
-    summed = out[keep].sum(numeric_only=True)
-    return pd.DataFrame([summed]) if len(out) else pd.DataFrame([{c: 0 for c in keep}])
+                mask = sums.layout == layout_id
+                out[mask] = sums.values[pattern.format(i=slot)][mask]
+            values[f"{pid}|{suffix}"] = out
+    if not sums.by:
+        return Folded(pd.DataFrame(index=[0]), {m: np.array([v.sum()], dtype=np.int64) for m, v in values.items()})
+    # a missing value sorts after every given one: swap in a sentinel of the column's kind
+    sentinels = {}
+    for b in sums.by:
+        given = next((v for v in sums.dims[b] if v is not None), None)
+        sentinels[b] = _LAST_TEXT if isinstance(given, str) or given is None else _LAST_NUMBER
+    columns = [[sentinels[b] if v is None else v for v in sums.dims[b]] for b in sums.by]
+    tuples = list(zip(*columns))
+    first: dict[tuple[Any, ...], int] = {}
+    codes = np.fromiter((first.setdefault(t, len(first)) for t in tuples), dtype=np.int64, count=n)
+    ordered = sorted(first)
+    rank = np.empty(len(first), dtype=np.int64)
+    for position, t in enumerate(ordered):
+        rank[first[t]] = position
+    ordered = [tuple(None if v in (_LAST_TEXT, _LAST_NUMBER) else v for v in t) for t in ordered]
+    codes = rank[codes]
+    summed = {}
+    for m, v in values.items():
+        total = np.zeros(len(ordered), dtype=np.int64)
+        np.add.at(total, codes, v)
+        summed[m] = total
+    group_keys = pd.DataFrame(ordered, columns=sums.by) if ordered else pd.DataFrame(columns=sums.by)
+    return Folded(group_keys, summed)
 
 
+_LAST_TEXT = "\U0010ffff"
+_LAST_NUMBER = 2**62
 _SLOT_COLUMN = re.compile(r"^p\d+_")
 
 
-def _mean(total: pd.Series, count: pd.Series) -> pd.Series:
-    return (total.astype("float64") / count.where(count > 0)) / PERCENT_SCALE
+def _mean(total: np.ndarray, count: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(count > 0, total / np.where(count > 0, count, 1) / PERCENT_SCALE, np.nan)
+
+
+def _labels(name: str, values: pd.Series) -> list[Any]:
+    if name in PERIODS:
+        return [period_label(name, v) for v in values]
+    return list(values)
+
+
+def _hide(values: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """Floats with the suppressed groups' figures removed (NaN)."""
+    return np.where(hidden, np.nan, values.astype("float64"))
+
+
+def _counts(values: np.ndarray, hidden: np.ndarray) -> pd.arrays.IntegerArray:
+    """Counts as nullable integers, missing where the group is suppressed."""
+    return pd.arrays.IntegerArray(np.where(hidden, 0, values).astype(np.int64), hidden.copy())
 
 
 # ---------------------------------------------------------------- results
@@ -350,33 +422,30 @@ class StaffViews:
         measures = ["n", "percent_sum", "percent_n", *[f"level_{lv}" for lv in levels]]
         measures += [f"p{i}_sum" for i in slots]
         measures += [f"p{i}_l{lv}" for i in slots for lv in levels]
-        frame = _grouped(conn, filters, by, measures, layouts=layouts)
+        sums = _grouped(conn, filters, by, measures, layouts=layouts)
         names = {"sum": "p{i}_sum", **{f"l{lv}": f"p{{i}}_l{lv}" for lv in levels}}
-        folded = _fold(frame, by, pmap, names)
+        folded = _fold(sums, pmap, names)
         if raw_sums:
             return folded, pmap, k
-        out = folded[list(by)].copy() if by else pd.DataFrame(index=folded.index)
-        n = folded["n"].astype("int64")
-        suppressed = n < k
-        out["n"] = n.where(~suppressed).astype("Int64")
-        out[SUPPRESSED] = suppressed
-        out["percent"] = _mean(folded["percent_sum"], folded["percent_n"]).where(~suppressed)
-        out["overall_level"] = (
-            sum(folded[f"level_{lv}"] * lv for lv in levels) / n.where(n > 0)
-        ).where(~suppressed)
+        out: dict[str, Any] = {name: _labels(name, folded.keys[name]) for name in by}
+        n = folded["n"]
+        hidden = n < k
+        out["n"] = _counts(n, hidden)
+        out[SUPPRESSED] = hidden
+        out["percent"] = _hide(_mean(folded["percent_sum"], folded["percent_n"]), hidden)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            level_sum = sum((folded[f"level_{lv}"] * lv for lv in levels), np.zeros(len(folded), dtype=np.int64))
+            out["overall_level"] = _hide(np.where(n > 0, level_sum / np.where(n > 0, n, 1), np.nan), hidden)
         for lv in levels:
-            out[f"level_{lv}"] = folded[f"level_{lv}"].where(~suppressed).astype("Int64")
+            out[f"level_{lv}"] = _counts(folded[f"level_{lv}"], hidden)
         for pid in pmap.pillar_ids:
-            counted = sum(folded[f"{pid}|l{lv}"] for lv in levels)
-            out[pid] = _mean(folded[f"{pid}|sum"], counted).where(~suppressed)
-            out[f"{pid}_n"] = counted.where(~suppressed).astype("Int64")
+            counted = sum((folded[f"{pid}|l{lv}"] for lv in levels), np.zeros(len(folded), dtype=np.int64))
+            out[pid] = _hide(_mean(folded[f"{pid}|sum"], counted), hidden)
+            out[f"{pid}_n"] = _counts(counted, hidden)
             if pillar_levels:
                 for lv in levels:
-                    out[f"{pid}_level_{lv}"] = folded[f"{pid}|l{lv}"].where(~suppressed).astype("Int64")
-        for name in by:
-            if name in PERIODS:
-                out[name] = out[name].map(lambda v, name=name: period_label(name, v))
-        return out.reset_index(drop=True), pmap, k
+                    out[f"{pid}_level_{lv}"] = _counts(folded[f"{pid}|l{lv}"], hidden)
+        return pd.DataFrame(out), pmap, k
 
     # ------------------------------------------------------------ views
 
@@ -475,21 +544,15 @@ class StaffViews:
             slots = load_tags(conn)
             layouts = load_layouts(conn)
             measures = ["n", *[f"g{j}" for j in sorted(slots.values())]]
-            frame = _grouped(conn, filters, by, measures, layouts=layouts)
-        frame = frame.drop(columns="layout_id")
-        frame = frame.groupby(by, dropna=False, sort=True).sum(numeric_only=True).reset_index() if by else (
-            pd.DataFrame([frame.sum(numeric_only=True)]) if len(frame) else pd.DataFrame([{m: 0 for m in measures}])
-        )
+            sums = _grouped(conn, filters, by, measures, layouts=layouts)
+        folded = _fold(sums, PillarMap([], [], {}), {})
         rows = []
-        for _, group in frame.iterrows():
-            n = int(group["n"])
+        for g in range(len(folded)):
+            n = int(folded["n"][g])
             hidden = n < k
-            keys = {name: group[name] for name in by}
-            for name in by:
-                if name in PERIODS:
-                    keys[name] = period_label(name, keys[name])
+            keys = {name: _labels(name, folded.keys[name].iloc[[g]])[0] for name in by}
             for tag, slot in slots.items():
-                firms = int(group.get(f"g{slot}", 0))
+                firms = int(folded[f"g{slot}"][g])
                 rows.append(
                     {**keys, "tag": tag, "firms": None if hidden else firms, "n": None if hidden else n,
                      "share": None if hidden or n == 0 else firms / n, SUPPRESSED: hidden}
@@ -520,30 +583,28 @@ class StaffViews:
             measures = ["n", "before_level_sum", "after_level_sum", "level_up", "level_same", "level_down",
                         "percent_n", "before_percent_sum", "after_percent_sum"]
             measures += [f"p{i}_{part}" for i in slots for part in ("n", "before", "after")]
-            frame = _grouped(conn, filters, by, measures, pairs=True, layouts=layouts)
-        folded = _fold(frame, by, pmap, {"n": "p{i}_n", "before": "p{i}_before", "after": "p{i}_after"})
-        out = folded[by].copy() if by else pd.DataFrame(index=folded.index)
-        if period:
-            out = out.rename(columns={period: "period"})
-            out["period"] = out["period"].map(lambda v: period_label(period, v))
-        n = folded["n"].astype("int64")
+            sums = _grouped(conn, filters, by, measures, pairs=True, layouts=layouts)
+        folded = _fold(sums, pmap, {"n": "p{i}_n", "before": "p{i}_before", "after": "p{i}_after"})
+        out: dict[str, Any] = {"period": _labels(period, folded.keys[period])} if period else {}
+        n = folded["n"]
         hidden = n < k
-        out["n"] = n.where(~hidden).astype("Int64")
+        out["n"] = _counts(n, hidden)
         out[SUPPRESSED] = hidden
-        denominator = n.where(n > 0).astype("float64")
-        out["level_before"] = (folded["before_level_sum"] / denominator).where(~hidden)
-        out["level_after"] = (folded["after_level_sum"] / denominator).where(~hidden)
-        out["level_change"] = out["level_after"] - out["level_before"]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            denominator = np.where(n > 0, n, 1)
+            before = _hide(np.where(n > 0, folded["before_level_sum"] / denominator, np.nan), hidden)
+            after = _hide(np.where(n > 0, folded["after_level_sum"] / denominator, np.nan), hidden)
+        out["level_before"], out["level_after"], out["level_change"] = before, after, after - before
         for name in ("level_up", "level_same", "level_down"):
-            out[name] = folded[name].where(~hidden).astype("Int64")
-        out["percent_before"] = _mean(folded["before_percent_sum"], folded["percent_n"]).where(~hidden)
-        out["percent_after"] = _mean(folded["after_percent_sum"], folded["percent_n"]).where(~hidden)
-        out["percent_change"] = out["percent_after"] - out["percent_before"]
+            out[name] = _counts(folded[name], hidden)
+        before = _hide(_mean(folded["before_percent_sum"], folded["percent_n"]), hidden)
+        after = _hide(_mean(folded["after_percent_sum"], folded["percent_n"]), hidden)
+        out["percent_before"], out["percent_after"], out["percent_change"] = before, after, after - before
         for pid in pmap.pillar_ids:
-            out[f"{pid}_before"] = _mean(folded[f"{pid}|before"], folded[f"{pid}|n"]).where(~hidden)
-            out[f"{pid}_after"] = _mean(folded[f"{pid}|after"], folded[f"{pid}|n"]).where(~hidden)
-            out[f"{pid}_change"] = out[f"{pid}_after"] - out[f"{pid}_before"]
-        return out.reset_index(drop=True)
+            before = _hide(_mean(folded[f"{pid}|before"], folded[f"{pid}|n"]), hidden)
+            after = _hide(_mean(folded[f"{pid}|after"], folded[f"{pid}|n"]), hidden)
+            out[f"{pid}_before"], out[f"{pid}_after"], out[f"{pid}_change"] = before, after, after - before
+        return pd.DataFrame(out)
 
     # ------------------------------------------------------------ exports
 

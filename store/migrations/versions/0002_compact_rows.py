@@ -82,7 +82,8 @@ def upgrade() -> None:
         *[sa.Column(f"p{i}_sum", sa.BigInteger(), nullable=False) for i in range(1, SLOTS + 1)],
         *[sa.Column(f"p{i}_l{lv}", sa.Integer(), nullable=False) for i in range(1, SLOTS + 1) for lv in range(LEVELS)],
         *[sa.Column(f"g{j}", sa.Integer(), nullable=False) for j in range(1, TAG_SLOTS + 1)],
-        sa.UniqueConstraint(*KEY, name="uq_pool_cells_key"),
+        sa.PrimaryKeyConstraint(*KEY, name="pk_pool_cells"),
+        sqlite_with_rowid=False,
     )
     op.create_table(
         "pool_progress",
@@ -99,7 +100,8 @@ def upgrade() -> None:
         *[sa.Column(f"p{i}_n", sa.Integer(), nullable=False) for i in range(1, SLOTS + 1)],
         *[sa.Column(f"p{i}_before", sa.BigInteger(), nullable=False) for i in range(1, SLOTS + 1)],
         *[sa.Column(f"p{i}_after", sa.BigInteger(), nullable=False) for i in range(1, SLOTS + 1)],
-        sa.UniqueConstraint(*KEY, name="uq_pool_progress_key"),
+        sa.PrimaryKeyConstraint(*KEY, name="pk_pool_progress"),
+        sqlite_with_rowid=False,
     )
 
     # --- assessments: new columns, then the data, then the old columns and indexes go
