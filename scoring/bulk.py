@@ -321,6 +321,7 @@ class GapTags:
     tags: list[str]
     first: dict[str, np.ndarray]
     used: dict[str, np.ndarray]
+    rows: int = 0
 
     NEVER = np.iinfo(np.int64).max
 
@@ -329,8 +330,7 @@ class GapTags:
 
     def masks(self, slots: dict[str, int]) -> np.ndarray:
         """A bit set per row: bit ``slots[tag] - 1`` for each gap (tags without a slot are left out)."""
-        n = len(next(iter(self.first.values()))) if self.first else 0
-        out = np.zeros(n, dtype=np.int64)
+        out = np.zeros(self.rows, dtype=np.int64)
         for tag in self.tags:
             slot = slots.get(tag)
             if slot is not None:
@@ -339,12 +339,9 @@ class GapTags:
 
     def lists(self) -> list[list[str]]:
         """The ordered tag list of every row (a Python loop: for tests and small frames)."""
-        if not self.tags:
-            return [[] for _ in range(len(next(iter(self.first.values()), [])))]
         present = {t: self.has(t) for t in self.tags}
-        n = len(present[self.tags[0]])
         out = []
-        for i in range(n):
+        for i in range(self.rows):
             found = [(int(self.first[t][i]), t) for t in self.tags if present[t][i]]
             out.append([t for _, t in sorted(found)])
         return out
@@ -402,7 +399,7 @@ def gap_tags(questionnaire: Questionnaire, frame: pd.DataFrame) -> GapTags:
             np.minimum(first[tag], pos, out=first[tag])
             use = _lookup([tag in u for _, u in per_value], False, col.codes, bool)
             used[tag] |= use & vis
-    return GapTags(tags, first, used)
+    return GapTags(tags, first, used, n)
 
 
 __all__ = ["ANSWERED", "BulkAnswerError", "GapTags", "answers_to_frame", "decode_cell", "encode_cell", "gap_tags", "score_frame"]

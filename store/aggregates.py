@@ -66,7 +66,9 @@ class Filters:
 def local_period(dialect: str, column: ColumnElement[Any], period: str) -> ColumnElement[str]:
     """``YYYY-MM-DD`` (day), ``YYYY-MM`` (month) or ``YYYY`` (year) of a UTC timestamp, in Vietnam."""
     if dialect == "sqlite":
-        fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[period]
+        if period == "day":
+            return func.date(column, "+7 hours")  # the same text as strftime('%Y-%m-%d'), cheaper
+        fmt = {"month": "%Y-%m", "year": "%Y"}[period]
         return func.strftime(fmt, column, "+7 hours")
     fmt = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}[period]
     return func.to_char(func.timezone(literal_column("INTERVAL '+07:00'"), column), fmt)

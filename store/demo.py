@@ -4,9 +4,11 @@ Answers come from ``scoring.sample.random_answers`` with a "skill" that rises wi
 size (and a little for ICT firms, and again at the follow-up), so dashboards show the
 gradients a real programme would. Drawing a fresh answer set per row through the single
 path would take minutes at a million rows, so a pool of answer sets is drawn per skill band
-(each packed once by ``scoring.codec``) and each row takes one from its band; every row is
-scored through the bulk path (``scoring.bulk.score_frame``, gap tags by
-``scoring.bulk.gap_tags``) and written in batches: ``executemany`` on SQLite, ``COPY`` on
+and each row takes one from its band. The pool is scored once through the bulk path
+(``scoring.bulk.score_frame``, gap tags by ``scoring.bulk.gap_tags``) and packed once by
+``scoring.codec``: a row's figures are its pool entry's (the engine is deterministic, so
+scoring the same answers a thousand times over would give the same numbers a thousand
+times). Rows are written in batches: ``executemany`` on SQLite, ``COPY`` on
 PostgreSQL, each batch one transaction, with ids reserved up front for the follow-up links
 (``reserve_ids``). The summary tables are rebuilt once at the end (store/summary.py).
 
@@ -63,6 +65,7 @@ LARGEST = 2000
 SKILL = {"household": 0.22, "micro": 0.33, "small": 0.48, "medium": 0.6, "large": 0.7}
 ASSOCIATIONS = ["Hiệp hội DNNVV", "VCCI", "Hội Doanh nhân trẻ", "Hiệp hội Du lịch", "Hội Doanh nghiệp tỉnh"]
 BANDS = 10  # skill bands of the answer pool
+BULK_CACHE_KIB = 256 * 1024  # SQLite page cache of a bulk-loading connection
 
 
 def staff_ranges() -> dict[tuple[str, str], tuple[int, int]]:
@@ -116,6 +119,8 @@ class _Pool:
     packed: list[bytes]
     extra: list[str | None]
     per_band: int
+    scores: pd.DataFrame | None = None  # score_frame of the pool, a row per entry
+    masks: np.ndarray | None = None  # gap bit sets per entry
 
 
 def _pool(questionnaire: Questionnaire, per_band: int, seed: int) -> _Pool:
@@ -186,6 +191,8 @@ def generate(
     layout = store.layout_id(questionnaire)
     slots = store.tag_slots()
     pool = _pool(questionnaire, pool_per_band or int(np.clip(n // 100, 5, 100)), seed)
+    pool.scores = score_frame(questionnaire, pool.frame)
+    pool.masks = gap_tags(questionnaire, pool.frame).masks(slots)
     postgres = store.dialect == "postgresql"
     ref = load_profile_reference()
     group_of = {s.id: s.group for s in ref.sectors}
@@ -271,9 +278,8 @@ def generate(
     for start, stop in spans:
         idx = np.arange(start, stop)
         m = len(idx)
-        batch_frame = pool.frame.iloc[pool_idx[idx]].reset_index(drop=True)
-        scores = score_frame(questionnaire, batch_frame)
-        masks = gap_tags(questionnaire, batch_frame).masks(slots)
+        scores = pool.scores.iloc[pool_idx[idx]].reset_index(drop=True)
+        masks = pool.masks[pool_idx[idx]]
         is_draft = draft[idx]
 
         def scored(values: list[Any], is_draft: np.ndarray = is_draft) -> list[Any]:
@@ -348,6 +354,8 @@ def bulk_insert(conn: Any, columns: list[str], values: list[list[Any]]) -> None:
     marks = ", ".join("?" for _ in columns)
     cursor = raw.cursor()
     try:
+        # the random code hashes land all over their unique index: keep it in memory
+        cursor.execute(f"PRAGMA cache_size = -{BULK_CACHE_KIB}")
         cursor.executemany(f"INSERT INTO assessments ({names}) VALUES ({marks})", rows)
     finally:
         cursor.close()

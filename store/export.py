@@ -36,14 +36,13 @@ from store.aggregates import Filters, local_period
 from store.codes import pseudonym
 from store.errors import InvalidValue
 from store.layouts import load_layouts, pillar_columns
-from store.models import PERCENT_SCALE, assessments, questionnaire_versions
+from store.models import PERCENT_SCALE, assessments
 from store.staff import layout_ids, row_filter
 
 if TYPE_CHECKING:
     from store.repository import Store
 
 a = assessments
-qv = questionnaire_versions
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
 FORMATS = ("csv", "xlsx", "parquet")
@@ -123,7 +122,7 @@ def neutralise_array(arr: pa.Array) -> pa.Array:
     return pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
 
 
-def _query(conn: Connection, filters: Filters) -> tuple[Any, pa.Schema, list[str]]:
+def _query(conn: Connection, filters: Filters) -> tuple[Any, pa.Schema, list[str], dict[int, tuple[str, str]]]:
     layouts = load_layouts(conn)
     scoped = layouts
     if filters.questionnaire_id is not None or filters.questionnaire_version is not None:
@@ -133,8 +132,7 @@ def _query(conn: Connection, filters: Filters) -> tuple[Any, pa.Schema, list[str
     cols: list[Any] = [
         a.c.id,
         a.c.previous_id,
-        qv.c.questionnaire_id,
-        qv.c.version.label("questionnaire_version"),
+        a.c.layout_id,  # → questionnaire_id and questionnaire_version, mapped per batch
         a.c.language,
         a.c.round,
         # the day as text, computed in SQL: no per-row datetime objects in Python
@@ -154,13 +152,20 @@ def _query(conn: Connection, filters: Filters) -> tuple[Any, pa.Schema, list[str
         cols += [p.percent.label(f"{p.pillar_id}_percent"), p.level.label(f"{p.pillar_id}_level")]
         fields += [pa.field(f"{p.pillar_id}_percent", pa.float64()), pa.field(f"{p.pillar_id}_level", pa.int16())]
         percents.append(f"{p.pillar_id}_percent")
-    stmt = select(*cols).join(qv, qv.c.id == a.c.layout_id).where(*row_filter(conn, filters)).order_by(a.c.id)
+    stmt = select(*cols).where(*row_filter(conn, filters)).order_by(a.c.id)
     described = [f.with_metadata({"vi": describe(f.name)[0], "en": describe(f.name)[1]}) for f in fields]
-    return stmt, pa.schema(described), percents
+    versions = {lay.id: (lay.questionnaire_id, lay.version) for lay in layouts}
+    return stmt, pa.schema(described), percents, versions
 
 
 def _batches(
-    conn: Connection, stmt: Any, schema: pa.Schema, percents: list[str], secret: bytes, chunk_rows: int
+    conn: Connection,
+    stmt: Any,
+    schema: pa.Schema,
+    percents: list[str],
+    versions: dict[int, tuple[str, str]],
+    secret: bytes,
+    chunk_rows: int,
 ) -> Iterator[pa.RecordBatch]:
     def pseudonyms(ids: tuple[Any, ...]) -> list[str | None]:
         return [None if value is None else pseudonym(secret, value) for value in ids]
@@ -170,7 +175,10 @@ def _batches(
     for part in result.partitions():
         columns = list(zip(*part))
         arrays: list[pa.Array] = [pa.array(pseudonyms(columns[0]), pa.string()), pa.array(pseudonyms(columns[1]), pa.string())]
-        for field, values in zip(list(schema)[2:], columns[2:]):
+        layout = [versions[i] for i in columns[2]]
+        arrays += [neutralise_array(pa.array([v[0] for v in layout], pa.string())),
+                   neutralise_array(pa.array([v[1] for v in layout], pa.string()))]
+        for field, values in zip(list(schema)[4:], columns[3:]):
             if field.name in scaled:  # stored in PERCENT_SCALE units
                 arr = pc.round(pc.divide(pa.array(values, type=pa.float64()), float(PERCENT_SCALE)), DIGITS)
             else:
@@ -213,8 +221,8 @@ def export(
                 raise InvalidValue(
                     f"more than {XLSX_MAX_ROWS:,} rows do not fit in an Excel sheet: narrow the filters or use csv or parquet"
                 )
-            stmt, schema, percents = _query(conn, filters)
-            batches = _batches(conn, stmt, schema, percents, secret, chunk_rows)
+            stmt, schema, percents, versions = _query(conn, filters)
+            batches = _batches(conn, stmt, schema, percents, versions, secret, chunk_rows)
             writer = {"csv": _write_csv, "parquet": _write_parquet, "xlsx": _write_xlsx}[fmt]
             rows = writer(target, schema, batches)
         if final is not None and fmt != "xlsx":  # the xlsx carries its dictionary as a sheet

@@ -429,7 +429,7 @@ class StaffViews:
             return folded, pmap, k
         out: dict[str, Any] = {name: _labels(name, folded.keys[name]) for name in by}
         n = folded["n"]
-        hidden = n < k
+        hidden = (n > 0) & (n < k)  # no firm, nothing to single out: 0 is shown
         out["n"] = _counts(n, hidden)
         out[SUPPRESSED] = hidden
         out["percent"] = _hide(_mean(folded["percent_sum"], folded["percent_n"]), hidden)
@@ -549,7 +549,7 @@ class StaffViews:
         rows = []
         for g in range(len(folded)):
             n = int(folded["n"][g])
-            hidden = n < k
+            hidden = 0 < n < k
             keys = {name: _labels(name, folded.keys[name].iloc[[g]])[0] for name in by}
             for tag, slot in slots.items():
                 firms = int(folded[f"g{slot}"][g])
@@ -587,7 +587,7 @@ class StaffViews:
         folded = _fold(sums, pmap, {"n": "p{i}_n", "before": "p{i}_before", "after": "p{i}_after"})
         out: dict[str, Any] = {"period": _labels(period, folded.keys[period])} if period else {}
         n = folded["n"]
-        hidden = n < k
+        hidden = (n > 0) & (n < k)  # no firm, nothing to single out: 0 is shown
         out["n"] = _counts(n, hidden)
         out[SUPPRESSED] = hidden
         with np.errstate(divide="ignore", invalid="ignore"):

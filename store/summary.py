@@ -60,6 +60,7 @@ from store.models import (
     settings,
     slot_level,
     slot_percent,
+    tags,
 )
 
 a = assessments
@@ -202,10 +203,27 @@ def pair_source(layouts: Sequence[Layout]) -> tuple[Any, Any, dict[str, ColumnEl
 # ---------------------------------------------------------------- statements
 
 
-def _cells_select(dialect: str, where: ColumnElement[bool] | None, sign: int) -> Select[Any]:
+def live_columns(layouts: Sequence[Layout], tag_count: int) -> set[str]:
+    """The measures that can be non-zero: the slots, levels and tags in use. The others are
+    written as 0 without evaluating an aggregate (half of them, for a DBI-shaped database)."""
+    slots = max((len(lay.pillar_ids) for lay in layouts), default=0)
+    levels = {lv for lay in layouts for lv in lay.levels}
+    live = {"n", "percent_sum", "percent_n"}
+    live |= {f"level_{lv}" for lv in levels}
+    live |= {f"p{i}_sum" for i in range(1, slots + 1)}
+    live |= {f"p{i}_l{lv}" for i in range(1, slots + 1) for lv in levels}
+    live |= {f"g{j}" for j in range(1, tag_count + 1)}
+    return live
+
+
+def _cells_select(dialect: str, where: ColumnElement[bool] | None, sign: int, live: set[str] | None = None) -> Select[Any]:
     keys = key_exprs(dialect)
     cols = [v.label(k) for k, v in keys.items()]
-    cols += [(m.expr(a) * sign if sign != 1 else m.expr(a)).label(m.column) for m in MEASURES]
+    cols += [
+        (m.expr(a) * sign if sign != 1 else m.expr(a)).label(m.column) if live is None or m.column in live
+        else literal(0).label(m.column)
+        for m in MEASURES
+    ]
     stmt = select(*cols).where(pooled_rows())
     if where is not None:
         stmt = stmt.where(where)
@@ -246,9 +264,9 @@ def _apply(conn: Connection, ids: Sequence[int], sign: int, layouts: Sequence[La
         return
     dialect = conn.dialect.name
     ids = list(ids)
-    cells = _cells_select(dialect, a.c.id.in_(ids), sign)
-    _upsert(conn, pool_cells, cells, _names(cells))
     layouts = layouts if layouts is not None else load_layouts(conn)
+    cells = _cells_select(dialect, a.c.id.in_(ids), sign, live_columns(layouts, _tag_count(conn)))
+    _upsert(conn, pool_cells, cells, _names(cells))
     pairs = _pairs_select(dialect, layouts, lambda f, b: f.c.id.in_(ids) | b.c.id.in_(ids), sign)
     _upsert(conn, pool_progress, pairs, _names(pairs))
     if sign < 0:  # a cell that falls to zero must not stay behind as a trace of the firm
@@ -273,11 +291,16 @@ def rebuild(conn: Connection) -> None:
     dialect = conn.dialect.name
     conn.execute(delete(pool_cells))
     conn.execute(delete(pool_progress))
-    cells = _cells_select(dialect, None, 1)
+    layouts = load_layouts(conn)
+    cells = _cells_select(dialect, None, 1, live_columns(layouts, _tag_count(conn)))
     conn.execute(pool_cells.insert().from_select(_names(cells), cells))
-    pairs = _pairs_select(dialect, load_layouts(conn), None, 1)
+    pairs = _pairs_select(dialect, layouts, None, 1)
     conn.execute(pool_progress.insert().from_select(_names(pairs), pairs))
     conn.execute(delete(settings).where(settings.c.key == STALE_KEY))
+
+
+def _tag_count(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(tags.c.slot), 0))).scalar_one())
 
 
 def is_stale(conn: Connection) -> bool:
