@@ -22,6 +22,7 @@ file, and field descriptions in the Parquet schema.
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,8 +33,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, func, select
 
+from store import codes
 from store.aggregates import Filters, local_period
-from store.codes import pseudonym
 from store.errors import InvalidValue
 from store.layouts import load_layouts, pillar_columns
 from store.models import PERCENT_SCALE, assessments
@@ -46,7 +47,7 @@ a = assessments
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_PATTERN = r"^[=+\-@\t\r]"
 FORMATS = ("csv", "xlsx", "parquet")
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 20_000  # rows per fetch on SQLite: Python tuples are the export's memory
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
 DIGITS = 2
 
@@ -158,6 +159,11 @@ def _query(conn: Connection, filters: Filters) -> tuple[Any, pa.Schema, list[str
     return stmt, pa.schema(described), percents, versions
 
 
+def _raw_type(field: pa.Field, scaled: set[str]) -> pa.DataType:
+    """The type a column has as fetched (percents are fixed-point integers in the rows)."""
+    return pa.int64() if field.name in scaled or pa.types.is_integer(field.type) else field.type
+
+
 def _batches(
     conn: Connection,
     stmt: Any,
@@ -167,26 +173,92 @@ def _batches(
     secret: bytes,
     chunk_rows: int,
 ) -> Iterator[pa.RecordBatch]:
-    def pseudonyms(ids: tuple[Any, ...]) -> list[str | None]:
-        return [None if value is None else pseudonym(secret, value) for value in ids]
-
+    """The export's record batches: rows fetched as arrow columns (``_fetch``), then the
+    pseudonyms, the questionnaire of each row, percents in percent points rounded to
+    ``DIGITS``, every text column neutralised (``_finish``)."""
     scaled = set(percents)
+    fetched = ["id", "previous_id", "layout_id", *schema.names[4:]]
+    types = [pa.int64(), pa.int64(), pa.int64(), *(_raw_type(f, scaled) for f in list(schema)[4:])]
+    fetch = _fetch_copy if conn.dialect.name == "postgresql" else _fetch_rows
+    layout_ids = sorted(versions)
+    qids = pa.array([versions[i][0] for i in layout_ids], pa.string())
+    names = pa.array([versions[i][1] for i in layout_ids], pa.string())
+    for raw in fetch(conn, stmt, fetched, types, chunk_rows):
+        yield _finish(raw, schema, scaled, layout_ids, qids, names, secret)
+
+
+def _finish(
+    raw: pa.RecordBatch, schema: pa.Schema, scaled: set[str], layout_ids: list[int], qids: pa.Array, names: pa.Array, secret: bytes
+) -> pa.RecordBatch:
+    def pseudonyms(column: pa.Array) -> pa.Array:
+        return pa.array(codes.pseudonyms(secret, column.to_pylist()), pa.string())
+
+    where = pc.index_in(raw.column(2), value_set=pa.array(layout_ids, pa.int64()))
+    arrays: list[pa.Array] = [
+        pseudonyms(raw.column(0)),
+        pseudonyms(raw.column(1)),
+        neutralise_array(pc.take(qids, where)),
+        neutralise_array(pc.take(names, where)),
+    ]
+    for field, column in zip(list(schema)[4:], raw.columns[3:]):
+        if field.name in scaled:  # stored in PERCENT_SCALE units
+            arr = pc.round(pc.divide(column.cast(pa.float64()), float(PERCENT_SCALE)), DIGITS)
+        else:
+            arr = column.cast(field.type)
+            if pa.types.is_floating(field.type):
+                arr = pc.round(arr, DIGITS)
+        arrays.append(neutralise_array(arr))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)
+
+
+def _fetch_rows(conn: Connection, stmt: Any, names: list[str], types: list[pa.DataType], chunk_rows: int) -> Iterator[pa.RecordBatch]:
+    """SQLite: rows from the driver, turned column by column into arrow arrays."""
     result = conn.execution_options(stream_results=True, yield_per=chunk_rows).execute(stmt)
     for part in result.partitions():
         columns = list(zip(*part))
-        arrays: list[pa.Array] = [pa.array(pseudonyms(columns[0]), pa.string()), pa.array(pseudonyms(columns[1]), pa.string())]
-        layout = [versions[i] for i in columns[2]]
-        arrays += [neutralise_array(pa.array([v[0] for v in layout], pa.string())),
-                   neutralise_array(pa.array([v[1] for v in layout], pa.string()))]
-        for field, values in zip(list(schema)[4:], columns[3:]):
-            if field.name in scaled:  # stored in PERCENT_SCALE units
-                arr = pc.round(pc.divide(pa.array(values, type=pa.float64()), float(PERCENT_SCALE)), DIGITS)
+        yield pa.RecordBatch.from_arrays([pa.array(c, t) for c, t in zip(columns, types)], names=names)
+
+
+class _CopyStream(io.RawIOBase):
+    """``COPY … TO STDOUT`` as a readable binary file, for pyarrow's streaming CSV reader."""
+
+    def __init__(self, copy: Any) -> None:
+        self._copy = copy
+        self._buffer = b""
+        self._done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target: Any) -> int:
+        while not self._buffer and not self._done:
+            chunk = self._copy.read()
+            if not chunk:
+                self._done = True
             else:
-                arr = pa.array(values, type=field.type)
-                if pa.types.is_floating(field.type):
-                    arr = pc.round(arr, DIGITS)
-            arrays.append(neutralise_array(arr))
-        yield pa.RecordBatch.from_arrays(arrays, schema=schema)
+                self._buffer = bytes(chunk)
+        n = min(len(target), len(self._buffer))
+        target[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
+
+
+def _fetch_copy(conn: Connection, stmt: Any, names: list[str], types: list[pa.DataType], chunk_rows: int) -> Iterator[pa.RecordBatch]:
+    """PostgreSQL: ``COPY (query) TO STDOUT`` as CSV, parsed by pyarrow in blocks: no Python
+    object per value (the parameters are bound by psycopg on the client, as COPY needs)."""
+    import pyarrow.csv as pcsv
+
+    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})  # IN lists expanded
+    raw = conn.connection.dbapi_connection
+    with raw.cursor() as cursor, cursor.copy(f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv)", compiled.params) as copy:
+        reader = pcsv.open_csv(
+            io.BufferedReader(_CopyStream(copy), buffer_size=1 << 20),
+            read_options=pcsv.ReadOptions(column_names=names, block_size=4 << 20),
+            convert_options=pcsv.ConvertOptions(
+                column_types=dict(zip(names, types)), strings_can_be_null=True, quoted_strings_can_be_null=False
+            ),
+        )
+        yield from reader
 
 
 def _count(conn: Connection, filters: Filters) -> int:
