@@ -336,19 +336,23 @@ def _write_parquet(target: Any, schema: pa.Schema, batches: Iterator[pa.RecordBa
 
 
 def _write_xlsx(target: Any, schema: pa.Schema, batches: Iterator[pa.RecordBatch]) -> int:
-    from openpyxl import Workbook
+    """The rows sheet and the data dictionary through store/xlsx.py (vectorised; batches
+    already neutralised by ``_batches``)."""
+    from store.xlsx import header_batch, write_xlsx
 
-    book = Workbook(write_only=True)  # rows go straight to the zip stream: flat memory
-    sheet = book.create_sheet("results")
-    sheet.append(schema.names)
-    rows = 0
-    for batch in batches:  # already neutralised (_batches)
-        for row in zip(*(column.to_pylist() for column in batch.columns)):
-            sheet.append(row)
-        rows += batch.num_rows
-    _dictionary_sheet(book, schema.names)
-    book.save(target)
-    return rows
+    def rows() -> Iterator[pa.RecordBatch]:
+        yield header_batch(schema.names)
+        yield from batches
+
+    def dictionary() -> Iterator[pa.RecordBatch]:
+        frame = dictionary_frame(schema.names)
+        yield header_batch(list(frame.columns))
+        yield pa.RecordBatch.from_arrays(
+            [neutralise_array(pa.array(frame[c].tolist(), pa.string())) for c in frame.columns], names=list(frame.columns)
+        )
+
+    counts = write_xlsx(str(target) if isinstance(target, Path) else target, [("results", rows()), ("dictionary", dictionary())])
+    return counts["results"] - 1
 
 
 def _dictionary_sheet(book: Any, columns: list[str]) -> None:
