@@ -35,6 +35,7 @@ from sqlalchemy import (
     Connection,
     Integer,
     and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -245,14 +246,23 @@ def _pairs_select(dialect: str, layouts: Sequence[Layout], where: Callable[[Any,
     return stmt.group_by(*keys.values())
 
 
-def _upsert(conn: Connection, table: Any, stmt: Select[Any], names: list[str]) -> None:
+def _add(conn: Connection, table: Any, stmt: Select[Any]) -> None:
+    """Add the grouped (signed) contribution ``stmt`` computes to ``table``'s cells:
+    ``INSERT … ON CONFLICT DO UPDATE SET col = col + excluded.col`` per cell, then, for a
+    subtraction, delete the cells it emptied (by their keys: no scan of the table)."""
+    rows = conn.execute(stmt).mappings().all()
+    if not rows:
+        return
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    ins = insert(table).from_select(names, stmt)
-    measures = [n for n in names if n not in CELL_KEY]
-    ins = ins.on_conflict_do_update(
-        index_elements=list(CELL_KEY), set_={m: table.c[m] + ins.excluded[m] for m in measures}
-    )
-    conn.execute(ins)
+    ins = insert(table)
+    measures = [c.name for c in stmt.selected_columns if c.name not in CELL_KEY]
+    ins = ins.on_conflict_do_update(index_elements=list(CELL_KEY), set_={m: table.c[m] + ins.excluded[m] for m in measures})
+    conn.execute(ins, [dict(r) for r in rows])
+    if rows[0]["n"] < 0:
+        keys = [{f"k_{k}": r[k] for k in CELL_KEY} for r in rows]
+        conn.execute(
+            delete(table).where(*(table.c[k] == bindparam(f"k_{k}") for k in CELL_KEY), table.c.n <= 0), keys
+        )
 
 
 def _names(stmt: Select[Any]) -> list[str]:
@@ -265,13 +275,11 @@ def _apply(conn: Connection, ids: Sequence[int], sign: int, layouts: Sequence[La
     dialect = conn.dialect.name
     ids = list(ids)
     layouts = layouts if layouts is not None else load_layouts(conn)
-    cells = _cells_select(dialect, a.c.id.in_(ids), sign, live_columns(layouts, _tag_count(conn)))
-    _upsert(conn, pool_cells, cells, _names(cells))
-    pairs = _pairs_select(dialect, layouts, lambda f, b: f.c.id.in_(ids) | b.c.id.in_(ids), sign)
-    _upsert(conn, pool_progress, pairs, _names(pairs))
-    if sign < 0:  # a cell that falls to zero must not stay behind as a trace of the firm
-        conn.execute(delete(pool_cells).where(pool_cells.c.n <= 0))
-        conn.execute(delete(pool_progress).where(pool_progress.c.n <= 0))
+    _add(conn, pool_cells, _cells_select(dialect, a.c.id.in_(ids), sign, live_columns(layouts, _tag_count(conn))))
+    # the pairs these rows are in: as the follow-up, or as the baseline of a follow-up (found
+    # through the previous_id index first: an OR across the join would read every row)
+    follow_ups = set(ids) | set(conn.execute(select(a.c.id).where(a.c.previous_id.in_(ids))).scalars())
+    _add(conn, pool_progress, _pairs_select(dialect, layouts, lambda f, b: f.c.id.in_(sorted(follow_ups)), sign))
 
 
 def retract(conn: Connection, ids: Iterable[int], layouts: Sequence[Layout] | None = None) -> None:
