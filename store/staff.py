@@ -57,7 +57,7 @@ SUPPRESSED = "suppressed"
 # ---------------------------------------------------------------- filters → SQL
 
 
-def _month_of(day: date, end: bool = False) -> int:
+def _month_of(day: date) -> int:
     return day.year * 100 + day.month
 
 
@@ -119,7 +119,17 @@ def _local_start(day: date | datetime) -> datetime:
     return datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
 
 
-def _conditions(conn: Connection, filters: Filters, cols: dict[str, ColumnElement[Any]], layouts: Sequence[Layout], *, raw: bool, submitted_at: Any = None) -> list[ColumnElement[bool]]:
+def _conditions(
+    conn: Connection,
+    filters: Filters,
+    cols: dict[str, ColumnElement[Any]],
+    layouts: Sequence[Layout],
+    *,
+    raw: bool,
+    submitted_at: Any = None,
+) -> list[ColumnElement[bool]]:
+    """The filters on summary cells (``raw`` False: '' and 0 stand for "not given", periods
+    are months) or on assessment rows (``submitted_at``: the row alias's column, for pairs)."""
     conds: list[ColumnElement[bool]] = []
     if filters.questionnaire_id is not None or filters.questionnaire_version is not None:
         conds.append(cols["layout_id"].in_(layout_ids(layouts, filters) or [-1]))
