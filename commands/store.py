@@ -74,6 +74,8 @@ def cmd_db(args: argparse.Namespace) -> int:
         current = migrate.current_revision(engine)
         head = migrate.head_revision()
         state = "current" if current == head else f"head is {head}"
+        if current is not None and current == head and args.action == "upgrade":
+            Store(url, migrate=False).close()  # rebuilds the summaries a migration left stale
         print(f"{_safe(url)}: revision {current or 'none (empty)'} ({state})")
     finally:
         engine.dispose()
@@ -173,7 +175,8 @@ def filters_from_args(args: argparse.Namespace, store: Store | None = None) -> F
             raise CommandError(f"--workshop {value!r}: no workshop has that id or join code")
         workshops.append(found.id)
     return Filters(
-        questionnaire_id=_choices(args.questionnaire),
+        questionnaire_id=_choices(getattr(args, "questionnaire", None)),
+        association=_choices(args.association),
         questionnaire_version=_choices(args.version),
         province=_choices(args.province),
         sector=_choices(args.sector),
@@ -205,7 +208,63 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- rescore
+
+
+def _ids(values: list[str] | None) -> list[int] | None:
+    chosen = _choices(values)
+    if chosen is None:
+        return None
+    out = []
+    for value in chosen:
+        if not value.isdigit():
+            raise CommandError(f"--id {value!r}: expected an assessment id (a whole number)")
+        out.append(int(value))
+    return out
+
+
+def cmd_rescore(args: argparse.Namespace) -> int:
+    """Score stored assessments again on another version, beside the original figures."""
+    target = resolve_questionnaire(args.to)
+    store = open_store(_url(args))
+    ids = _ids(args.id)
+    filters = filters_from_args(args, store)
+    filters = Filters(**{**filters.__dict__, "questionnaire_id": None})  # the target names the questionnaire
+    if ids is None and filters == Filters() and not args.all:
+        raise CommandError("say which assessments: --id, a filter (--version, --province, …) or --all")
+    started = time.perf_counter()
+    report = store.rescore(target, ids=ids, filters=None if filters == Filters() else filters)
+    print(
+        f"re-scored {report.rescored:,} of {report.selected:,} assessments on {target.id} v{target.version} "
+        f"({report.unchanged_level:,} keep their level; originals unchanged) in {time.perf_counter() - started:.1f} s"
+    )
+    if report.failed:
+        print(f"{report.failed_count:,} could not be re-scored:", file=sys.stderr)
+        for assessment_id, why in report.failed[: args.show]:
+            print(f"  assessment {assessment_id}: {why}", file=sys.stderr)
+        if report.failed_count > args.show:
+            print(f"  … and {report.failed_count - args.show:,} more", file=sys.stderr)
+        return 2
+    return 0
+
+
 # ---------------------------------------------------------------- wiring
+
+
+def _filter_options(p: argparse.ArgumentParser, questionnaire: bool = True) -> None:
+    if questionnaire:
+        p.add_argument("--questionnaire", action="append", metavar="ID")
+    p.add_argument("--version", action="append", metavar="VERSION", help="questionnaire version")
+    p.add_argument("--province", action="append", metavar="ID", help="repeat or comma-separate for several")
+    p.add_argument("--sector", action="append", metavar="LETTER")
+    p.add_argument("--size-band", action="append", metavar="BAND")
+    p.add_argument("--workshop", action="append", metavar="ID|CODE")
+    p.add_argument("--association", action="append", metavar="NAME", help="the workshops this association ran")
+    p.add_argument("--round", action="append", choices=ROUNDS)
+    p.add_argument("--language", action="append", metavar="LANG")
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="submitted on or after (Vietnam time)")
+    p.add_argument("--until" if not questionnaire else "--to", dest="date_to", metavar="YYYY-MM-DD",
+                   help="submitted on or before (Vietnam time)")
 
 
 def _url_option(p: argparse.ArgumentParser) -> None:
@@ -241,18 +300,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     _url_option(p)
     p.set_defaults(func=guarded(cmd_demo))
 
+    p = sub.add_parser(
+        "rescore",
+        help="score stored assessments again on another questionnaire version (kept beside the originals)",
+    )
+    p.add_argument("--to", required=True, metavar="QUESTIONNAIRE", help="the version to score on: a bundled id or a YAML path")
+    p.add_argument("--id", action="append", metavar="ID", help="assessment ids (repeat or comma-separate)")
+    p.add_argument("--all", action="store_true", help="every submitted assessment of that questionnaire")
+    p.add_argument("--show", type=int, default=20, help="how many failures to list (default 20)")
+    _filter_options(p, questionnaire=False)
+    _url_option(p)
+    p.set_defaults(func=guarded(cmd_rescore))
+
     p = sub.add_parser("export", help="consented, submitted results without names: csv, xlsx or parquet")
     p.add_argument("--format", choices=FORMATS, required=True)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="where to write (- for stdout, csv/parquet)")
-    p.add_argument("--questionnaire", action="append", metavar="ID")
-    p.add_argument("--version", action="append", metavar="VERSION", help="questionnaire version")
-    p.add_argument("--province", action="append", metavar="ID", help="repeat or comma-separate for several")
-    p.add_argument("--sector", action="append", metavar="LETTER")
-    p.add_argument("--size-band", action="append", metavar="BAND")
-    p.add_argument("--workshop", action="append", metavar="ID|CODE")
-    p.add_argument("--round", action="append", choices=ROUNDS)
-    p.add_argument("--language", action="append", metavar="LANG")
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="submitted on or after (Vietnam time)")
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="submitted on or before (Vietnam time)")
+    _filter_options(p)
     _url_option(p)
     p.set_defaults(func=guarded(cmd_export))

@@ -24,6 +24,7 @@ from scoring.engine import (
     NA,
     NOT_APPLICABLE,
     check_answer,
+    chosen_options,
     is_empty,
     question_outcome,
     value_matches,
@@ -304,4 +305,101 @@ def score_frame(questionnaire: Questionnaire, frame: pd.DataFrame, *, validate: 
     return pd.DataFrame(out, index=frame.index, copy=False)
 
 
-__all__ = ["ANSWERED", "BulkAnswerError", "answers_to_frame", "decode_cell", "encode_cell", "score_frame"]
+# ---------------------------------------------------------------- capability gaps
+
+
+@dataclass
+class GapTags:
+    """Each row's capability-gap tags, as ``score_assessment(...).gaps`` gives them.
+
+    ``tags``: every tag that can appear, in file order; ``first[t]``: per row, the position
+    at which tag ``t`` first showed as a gap (question index × 1024 + its place among that
+    answer's tags; ``NEVER`` when it did not); ``used[t]``: per row, whether some answer
+    shows the firm already has it (a used tag is not a gap, as in the engine).
+    """
+
+    tags: list[str]
+    first: dict[str, np.ndarray]
+    used: dict[str, np.ndarray]
+    rows: int = 0
+
+    NEVER = np.iinfo(np.int64).max
+
+    def has(self, tag: str) -> np.ndarray:
+        return (self.first[tag] != self.NEVER) & ~self.used[tag]
+
+    def masks(self, slots: dict[str, int]) -> np.ndarray:
+        """A bit set per row: bit ``slots[tag] - 1`` for each gap (tags without a slot are left out)."""
+        out = np.zeros(self.rows, dtype=np.int64)
+        for tag in self.tags:
+            slot = slots.get(tag)
+            if slot is not None:
+                out |= self.has(tag).astype(np.int64) << (slot - 1)
+        return out
+
+    def lists(self) -> list[list[str]]:
+        """The ordered tag list of every row (a Python loop: for tests and small frames)."""
+        present = {t: self.has(t) for t in self.tags}
+        out = []
+        for i in range(self.rows):
+            found = [(int(self.first[t][i]), t) for t in self.tags if present[t][i]]
+            out.append([t for _, t in sorted(found)])
+        return out
+
+
+def gap_tags(questionnaire: Questionnaire, frame: pd.DataFrame) -> GapTags:
+    """The gap tags of every row of a (valid) bulk frame, vectorised like ``score_frame``:
+    each column is factorised, the engine's ``chosen_options`` runs once per distinct value,
+    and only the per-row bookkeeping is done in numpy. Rows that ``score_frame`` would
+    reject give unspecified tags: score (and so validate) first."""
+    n = len(frame)
+    columns: dict[str, _Column] = {}
+    visible: dict[str, np.ndarray] = {}
+    first: dict[str, np.ndarray] = {}
+    used: dict[str, np.ndarray] = {}
+    tags: list[str] = []
+    everyone = np.ones(n, dtype=bool)
+
+    def mask(cond) -> np.ndarray:
+        if isinstance(cond, ConditionGroup):
+            parts = [mask(c) for c in (cond.all if cond.all is not None else cond.any or ())]
+            if not parts:
+                return np.full(n, cond.all is not None)
+            return np.logical_and.reduce(parts) if cond.all is not None else np.logical_or.reduce(parts)
+        assert isinstance(cond, Condition)
+        col = columns[cond.question]
+        match = _lookup([value_matches(cond, v) for v in col.values], False, col.codes, bool)
+        return match & visible[cond.question]
+
+    for qi, (_, q) in enumerate(questionnaire.questions()):
+        col = _factorise(q, frame[q.id] if q.id in frame.columns else None, n)
+        columns[q.id] = col
+        vis = mask(q.show_if) if q.show_if is not None else everyone
+        visible[q.id] = vis
+        # per distinct value: (gap tags in order, use tags); an N/A or invalid answer gives none
+        per_value: list[tuple[list[str], set[str]]] = []
+        for value in col.values:
+            if value is None or value == NA or check_answer(q, value):
+                per_value.append(([], set()))
+                continue
+            gaps: list[str] = []
+            uses: set[str] = set()
+            for item in chosen_options(q, value):
+                gaps += [t for t in item.gaps if t not in gaps]
+                uses.update(item.uses)
+            per_value.append((gaps, uses))
+        for tag in {t for g, _ in per_value for t in g} | {t for _, u in per_value for t in u}:
+            if tag not in first:
+                tags.append(tag)
+                first[tag] = np.full(n, GapTags.NEVER, dtype=np.int64)
+                used[tag] = np.zeros(n, dtype=bool)
+            positions = [qi * 1024 + g.index(tag) if tag in g else GapTags.NEVER for g, _ in per_value]
+            pos = _lookup(positions, GapTags.NEVER, col.codes, np.int64)
+            pos = np.where(vis, pos, GapTags.NEVER)
+            np.minimum(first[tag], pos, out=first[tag])
+            use = _lookup([tag in u for _, u in per_value], False, col.codes, bool)
+            used[tag] |= use & vis
+    return GapTags(tags, first, used, n)
+
+
+__all__ = ["ANSWERED", "BulkAnswerError", "GapTags", "answers_to_frame", "decode_cell", "encode_cell", "gap_tags", "score_frame"]

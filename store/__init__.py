@@ -20,7 +20,7 @@ from store.errors import (
     UserExists,
     WorkshopClosed,
 )
-from store.records import AssessmentRecord, PeerBenchmark, User, Workshop
+from store.records import AssessmentRecord, PeerBenchmark, RescoreReport, User, Workshop
 from store.repository import Store
 
 _stores: dict[str, Store] = {}
@@ -54,6 +54,7 @@ __all__ = [
     "InvalidValue",
     "NotFound",
     "PeerBenchmark",
+    "RescoreReport",
     "SchemaNotCurrent",
     "Store",
     "StoreError",

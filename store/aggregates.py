@@ -1,18 +1,11 @@
-"""Pooled figures for programme staff and workshop rooms, computed in SQL.
+"""Pooled figures for the results page and workshop rooms, and the ``Filters`` of every view.
 
-Every aggregate is one ``GROUP BY`` over the assessments table (AVG and COUNT; level
-distributions as ``COUNT(*) FILTER (WHERE level = L)``, the standard form of
-``SUM(CASE …)``, measured ~1.5× faster on SQLite and native on PostgreSQL); only the
-grouped rows reach Python.
+The programme-staff views live in store/staff.py; ``aggregate`` and ``peer_benchmark`` here
+are the older, narrower calls (kept for their callers) answered by the same summary cells
+(store/summary.py), so every figure has one definition.
 
 Pooling needs consent: only submitted, consented assessments count, and a group of fewer
-than ``k`` firms (default 5) is left out entirely (``HAVING COUNT(*) >= k``), so a small
-group cannot be singled out.
-
-On SQLite the broad filters are written ``+column`` (see ``no_index``): a pooled aggregate
-reads most of the table, and SQLite's planner would otherwise walk an index (province,
-submission date) and fetch each row at random, 3–5× slower than one sequential scan. A
-workshop filter keeps its index: a workshop is a few dozen rows.
+than ``k`` firms (default 5) is left out, so a small group cannot be singled out.
 
 Days and months are Vietnamese calendar days (UTC+7, no daylight saving): a programme that
 filters "from 1 January" means the morning of 1 January in Hà Nội, not in Greenwich.
@@ -22,17 +15,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Float, and_, cast, func, literal_column, select, true
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy import ColumnElement, Connection, func, literal_column, select
 
 from store.errors import InvalidValue
-from store.layouts import PillarColumns, levels_of, load_layouts, pillar_columns
-from store.models import assessments
+from store.layouts import load_layouts, pillar_columns
+from store.models import PERCENT_SCALE, assessments, questionnaire_versions, slot_level, slot_percent
 from store.records import PeerBenchmark
 
 a = assessments
@@ -47,7 +38,9 @@ class Filters:
     """What to pool. ``None`` means no restriction; a sequence means any of its values.
 
     ``date_from``/``date_to`` bound the submission time; a ``date`` is a whole Vietnamese
-    calendar day and both ends are inclusive.
+    calendar day and both ends are inclusive. ``association``: the workshops run by it.
+    Whole months (or no dates) and no ``language`` are answered from the summary cells;
+    anything finer reads the rows (the same figures, slower at scale).
     """
 
     questionnaire_id: Choice = None
@@ -60,6 +53,7 @@ class Filters:
     language: Choice = None
     date_from: date | datetime | None = None
     date_to: date | datetime | None = None
+    association: Choice = None
 
     def __post_init__(self) -> None:
         # lists become tuples: a Filters is hashable, so st.cache_data can key on it
@@ -69,95 +63,18 @@ class Filters:
                 object.__setattr__(self, f.name, tuple(sorted(value)) if isinstance(value, (set, frozenset)) else tuple(value))
 
 
-class no_index(ColumnElement[Any]):
-    """A column the SQLite planner may not use an index for (rendered ``+column``; unary
-    plus changes no value). Elsewhere it is just the column."""
-
-    inherit_cache = True
-    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
-
-    def __init__(self, column: ColumnElement[Any]) -> None:
-        self.column = column
-        self.type = column.type
-
-
-@compiles(no_index)
-def _plain(element: no_index, compiler: Any, **kw: Any) -> str:
-    return compiler.process(element.column, **kw)
-
-
-@compiles(no_index, "sqlite")
-def _unindexed(element: no_index, compiler: Any, **kw: Any) -> str:
-    return "+" + compiler.process(element.column, **kw)
-
-
-def _local_start(day: date | datetime) -> datetime:
-    if isinstance(day, datetime):
-        return day if day.tzinfo else day.replace(tzinfo=LOCAL_TZ)
-    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
-
-
-def filter_conditions(filters: Filters, scan: bool = False) -> list[ColumnElement[bool]]:
-    """The filters as SQL. ``scan``: the caller reads much of the table, so keep SQLite off
-    the indexes except the selective workshop one."""
-
-    def col(name: str) -> ColumnElement[Any]:
-        return no_index(a.c[name]) if scan and name != "workshop_id" else a.c[name]
-
-    conds: list[ColumnElement[bool]] = []
-    for name in ("questionnaire_id", "questionnaire_version", "province", "sector", "size_band", "workshop_id", "round", "language"):
-        wanted = getattr(filters, name)
-        if wanted is None:
-            continue
-        column = col(name)
-        if isinstance(wanted, (str, int)):
-            conds.append(column == wanted)
-        else:
-            conds.append(column.in_(list(wanted)))
-    submitted_at = col("submitted_at")
-    if filters.date_from is not None:
-        conds.append(submitted_at >= _local_start(filters.date_from))
-    if filters.date_to is not None:
-        if isinstance(filters.date_to, datetime):
-            conds.append(submitted_at <= _local_start(filters.date_to))
-        else:
-            conds.append(submitted_at < _local_start(filters.date_to + timedelta(days=1)))
-    return conds
-
-
-def pooled(filters: Filters, scan: bool = False) -> list[ColumnElement[bool]]:
-    """The rows that may be pooled: submitted, consented, and inside the filters."""
-    status, consent = (no_index(a.c.status), no_index(a.c.consent)) if scan else (a.c.status, a.c.consent)
-    return [status == "submitted", consent == true(), *filter_conditions(filters, scan)]
-
-
-def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.count().filter(condition)
-
-
 def local_period(dialect: str, column: ColumnElement[Any], period: str) -> ColumnElement[str]:
     """``YYYY-MM-DD`` (day), ``YYYY-MM`` (month) or ``YYYY`` (year) of a UTC timestamp, in Vietnam."""
     if dialect == "sqlite":
-        fmt = {"day": "%Y-%m-%d", "month": "%Y-%m", "year": "%Y"}[period]
+        if period == "day":
+            return func.date(column, "+7 hours")  # the same text as strftime('%Y-%m-%d'), cheaper
+        fmt = {"month": "%Y-%m", "year": "%Y"}[period]
         return func.strftime(fmt, column, "+7 hours")
     fmt = {"day": "YYYY-MM-DD", "month": "YYYY-MM", "year": "YYYY"}[period]
     return func.to_char(func.timezone(literal_column("INTERVAL '+07:00'"), column), fmt)
 
 
-GROUPS = ("province", "sector", "size_band", "round", "language", "workshop_id", "questionnaire_id", "questionnaire_version", "month", "year")
-
-
-def group_column(dialect: str, name: str) -> ColumnElement[Any]:
-    if name not in GROUPS:
-        raise InvalidValue(f"cannot group by {name!r}; choose from {', '.join(GROUPS)}")
-    if name in ("month", "year"):
-        return local_period(dialect, a.c.submitted_at, name)
-    # not the index order: sorting the filtered rows beats fetching every row through an index
-    return no_index(a.c[name])
-
-
-def _pillar_label(pid: str, taken: set[str]) -> str:
-    return f"pillar_{pid}" if pid in taken else pid
+GROUPS = ("province", "sector", "size_band", "round", "language", "workshop_id", "questionnaire_version", "month", "year")
 
 
 def aggregate(
@@ -168,50 +85,33 @@ def aggregate(
     *,
     pillar_levels: bool = False,
 ) -> pd.DataFrame:
-    """One row per group with at least ``k`` firms.
+    """One row per group with at least ``k`` firms (smaller groups are left out).
 
     Columns: the ``by`` columns; ``n``; one column per pillar id with the mean pillar
-    percent; ``percent``, ``total`` and ``overall_level`` means; ``level_<L>`` counts of
-    the overall level; with ``pillar_levels``, ``<pillar>_level_<L>`` counts too. Groups
-    are ordered by the ``by`` columns, empty values last.
+    percent; ``percent`` and ``overall_level`` means; ``level_<L>`` counts of the overall
+    level; with ``pillar_levels``, ``<pillar>_level_<L>`` counts too. Ordered by the ``by``
+    columns, empty values last.
     """
-    filters = filters or Filters()
+    from store.staff import StaffViews
+
     if isinstance(by, str):
         by = [by]
+    for name in by:
+        if name not in GROUPS:
+            raise InvalidValue(f"cannot group by {name!r}; choose from {', '.join(GROUPS)}")
     if k < 1:
         raise InvalidValue("k must be at least 1")
-    dialect = conn.dialect.name
-    layouts = load_layouts(conn, filters.questionnaire_id, filters.questionnaire_version)
-    pillars = pillar_columns(layouts)
-    levels = levels_of(layouts)
-    keys = [group_column(dialect, name).label(name) for name in by]
-    taken = {*by, "n", "percent", "total", "overall_level"}
-    count_cols: list[str] = ["n"]
-    cols: list[Any] = [*keys, func.count().label("n")]
-    for p in pillars:
-        cols.append(func.avg(p.percent).label(_pillar_label(p.pillar_id, taken)))
-    cols += [
-        func.avg(a.c.percent).label("percent"),
-        func.avg(a.c.total).label("total"),
-        func.avg(cast(a.c.overall_level, Float)).label("overall_level"),
-    ]
-    for lv in levels:
-        count_cols.append(f"level_{lv}")
-        cols.append(count_where(a.c.overall_level == lv).label(count_cols[-1]))
+    frame, pmap, _ = StaffViews._figures_on(conn, filters or Filters(), list(by), k, pillar_levels=pillar_levels)
+    frame = frame[~frame["suppressed"]]
+    cols = [*by, "n", *pmap.pillar_ids, "percent", "overall_level", *[f"level_{lv}" for lv in pmap.levels]]
     if pillar_levels:
-        for p in pillars:
-            for lv in levels:
-                count_cols.append(f"{p.pillar_id}_level_{lv}")
-                cols.append(count_where(p.level == lv).label(count_cols[-1]))
-    stmt = select(*cols).where(*pooled(filters, scan=True)).having(func.count() >= k)
-    if keys:
-        stmt = stmt.group_by(*keys).order_by(*(key.nulls_last() for key in keys))
-    rows = conn.execute(stmt).all()
-    names = [c.name for c in cols]
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=names)
-    for name in names[len(keys) :]:
-        frame[name] = frame[name].astype("int64" if name in count_cols else "float64")
-    return frame
+        cols += [f"{pid}_level_{lv}" for pid in pmap.pillar_ids for lv in pmap.levels]
+    out = frame[cols].copy()
+    for name in cols[len(by):]:
+        out[name] = out[name].astype("int64" if name == "n" or "level_" in name else "float64")
+    if by:
+        out = out.sort_values(list(by), na_position="last", kind="stable")
+    return out.reset_index(drop=True)
 
 
 def peer_benchmark(
@@ -223,39 +123,67 @@ def peer_benchmark(
     exclude_id: int | None = None,
 ) -> PeerBenchmark | None:
     """Means over firms like this one; ``None`` when fewer than ``k`` (a ``None`` sector or
-    size band widens the peer group to all of them)."""
-    layouts = load_layouts(conn, questionnaire_id)
-    pillars = pillar_columns(layouts)
-    levels = levels_of(layouts)
-    conds = pooled(Filters(questionnaire_id=questionnaire_id, sector=sector, size_band=size_band))
+    size band widens the peer group to all of them). ``exclude_id``: the firm's own
+    assessment is taken out of the sums when it is in them."""
+    from store.staff import StaffViews
+
+    filters = Filters(questionnaire_id=questionnaire_id, sector=sector, size_band=size_band)
+    folded, pmap, _ = StaffViews._figures_on(conn, filters, [], 1, pillar_levels=False, raw_sums=True)
+    sums = {m: int(v[0]) for m, v in folded.values.items()}
     if exclude_id is not None:
-        conds.append(a.c.id != exclude_id)
-    cols: list[Any] = [
-        func.count().label("n"),
-        func.avg(cast(a.c.overall_level, Float)).label("overall_level"),
-        func.avg(a.c.percent).label("percent"),
-        *[func.avg(p.percent).label(f"p_{i}") for i, p in enumerate(pillars)],
-        *[count_where(a.c.overall_level == lv).label(f"l_{lv}") for lv in levels],
-    ]
-    row = conn.execute(select(*cols).where(and_(*conds))).one()._mapping
-    n = int(row["n"])
-    if n < max(k, 1):
+        sums = _without(conn, sums, exclude_id, filters, pmap)
+    n = int(sums["n"])
+    if n < max(k, 1) or n == 0:
         return None
-    means = {p.pillar_id: float(row[f"p_{i}"]) for i, p in enumerate(pillars) if row[f"p_{i}"] is not None}
+    means = {}
+    for pid in pmap.pillar_ids:
+        counted = sum(sums[f"{pid}|l{lv}"] for lv in pmap.levels)
+        if counted:
+            means[pid] = sums[f"{pid}|sum"] / counted / PERCENT_SCALE
+    level_counts = {lv: int(sums[f"level_{lv}"]) for lv in pmap.levels}
     return PeerBenchmark(
         n=n,
         pillars=means,
-        overall_level_mean=float(row["overall_level"]),
-        percent_mean=None if row["percent"] is None else float(row["percent"]),
-        level_counts={lv: int(row[f"l_{lv}"]) for lv in levels},
+        overall_level_mean=sum(lv * c for lv, c in level_counts.items()) / n,
+        percent_mean=sums["percent_sum"] / sums["percent_n"] / PERCENT_SCALE if sums["percent_n"] else None,
+        level_counts=level_counts,
     )
 
 
-def row_columns(pillars: Sequence[PillarColumns]) -> list[Any]:
-    """Per-row pillar columns, named like scoring.bulk: ``<pillar>_percent``, ``<pillar>_level``."""
+def _without(conn: Connection, sums: dict[str, Any], assessment_id: int, filters: Filters, pmap: Any) -> dict[str, Any]:
+    """``sums`` less one assessment's contribution, when it is pooled and inside ``filters``."""
+    qv = questionnaire_versions
+    row = conn.execute(
+        select(a, qv.c.questionnaire_id.label("qid")).join(qv, qv.c.id == a.c.layout_id).where(a.c.id == assessment_id)
+    ).first()
+    if row is None or row.status != "submitted" or not row.consent or row.qid != filters.questionnaire_id:
+        return sums
+    if (filters.sector is not None and row.sector != filters.sector) or (
+        filters.size_band is not None and row.size_band != filters.size_band
+    ):
+        return sums
+    out = dict(sums)
+    out["n"] -= 1
+    if row.percent is not None:
+        out["percent_sum"] -= row.percent
+        out["percent_n"] -= 1
+    if row.overall_level is not None and f"level_{row.overall_level}" in out:
+        out[f"level_{row.overall_level}"] -= 1
+    for pid, slot in pmap.slots.get(row.layout_id, {}).items():
+        level = row._mapping[slot_level(slot)]
+        if level is None:
+            continue
+        out[f"{pid}|sum"] -= row._mapping[slot_percent(slot)]
+        out[f"{pid}|l{level}"] -= 1
+    return out
+
+
+def row_columns(pillars: Sequence[Any]) -> list[Any]:
+    """Per-row pillar columns, named like scoring.bulk: ``<pillar>_percent``, ``<pillar>_level``
+    (percents back in percent points)."""
     out: list[Any] = []
     for p in pillars:
-        out += [p.percent.label(f"{p.pillar_id}_percent"), p.level.label(f"{p.pillar_id}_level")]
+        out += [(p.percent / float(PERCENT_SCALE)).label(f"{p.pillar_id}_percent"), p.level.label(f"{p.pillar_id}_level")]
     return out
 
 
@@ -268,14 +196,14 @@ def workshop_results(conn: Connection, workshop_id: int, include_drafts: bool = 
     base = [
         a.c.id, a.c.status, a.c.firm_name, a.c.sector, a.c.size_band, a.c.province, a.c.staff,
         a.c.round, a.c.language, a.c.consent, a.c.step, a.c.created_at, a.c.submitted_at,
-        a.c.total, a.c.max_total, a.c.percent, a.c.overall_level,
+        a.c.total, a.c.max_total, (a.c.percent / float(PERCENT_SCALE)).label("percent"), a.c.overall_level,
     ]
     cols = [*base, *row_columns(pillars)]
     stmt = select(*cols).where(a.c.workshop_id == workshop_id).order_by(a.c.id)
     if not include_drafts:
         stmt = stmt.where(a.c.status == "submitted")
     rows = conn.execute(stmt).all()
-    names = [c.key if hasattr(c, "key") else c.name for c in cols]
+    names = [c.key if hasattr(c, "key") and c.key else c.name for c in cols]
     frame = pd.DataFrame([tuple(r) for r in rows], columns=names)
     for name in ("total", "max_total", "percent", *[f"{p.pillar_id}_percent" for p in pillars]):
         frame[name] = frame[name].astype("float64")

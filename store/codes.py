@@ -59,3 +59,19 @@ def normalise_join(code: str | None) -> str | None:
 def pseudonym(secret: bytes, assessment_id: int) -> str:
     """The id an export shows for an assessment: a keyed BLAKE2b MAC, 16 hex digits."""
     return hashlib.blake2b(str(assessment_id).encode(), key=secret, digest_size=8).hexdigest()
+
+
+def pseudonyms(secret: bytes, assessment_ids: list[int | None]) -> list[str | None]:
+    """``pseudonym`` of many ids (None stays None): the keyed state is set up once and
+    copied per id, which skips hashing the key block a million times (same MACs)."""
+    keyed = hashlib.blake2b(key=secret, digest_size=8)
+    out: list[str | None] = []
+    append = out.append
+    for value in assessment_ids:
+        if value is None:
+            append(None)
+            continue
+        h = keyed.copy()
+        h.update(str(value).encode())
+        append(h.hexdigest())
+    return out

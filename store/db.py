@@ -125,6 +125,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")  # safe with WAL; a power cut may lose the last commit only
         cursor.execute("PRAGMA foreign_keys = ON")
+        # a deleted row's bytes are overwritten, not left in free pages ("delete my data")
+        cursor.execute("PRAGMA secure_delete = ON")
         cursor.execute("PRAGMA threads = 2")  # lets GROUP BY sorts use a helper thread
         cursor.close()
 

@@ -4,16 +4,27 @@ Core rather than ORM classes: the store's work is set-based (aggregates, batch i
 streamed exports) and it hands out plain dataclasses (store/records.py), so an identity map
 and lazy loading would add cost and no safety.
 
-Two choices shape the assessments table:
-- **Pillar slots.** Pillar ids vary per questionnaire, but aggregates must not parse JSON.
-  Each row keeps its pillar percents and levels in slot columns ``p1_*`` … ``p8_*`` in the
-  questionnaire's pillar order, and ``questionnaire_versions`` keeps, per version, which
-  pillar id sits in which slot. An aggregate reads that small table first and then names
-  its columns by pillar id (store/layouts.py), so it stays a single scan of one table.
-- **Narrow rows.** The bulky JSON (answers, the result snapshot with its advice texts) lives
-  in ``assessment_data``, one row per assessment. On SQLite a multi-kilobyte row would
-  spill over pages, so a scan for an aggregate would read gigabytes at a million rows; kept
-  apart, the scanned table stays ~250 bytes a row. The columns aggregates read come first.
+What shapes the tables (a national programme stores millions of assessments):
+- **Compact rows, no result snapshot.** A result is a pure function of the answers and the
+  questionnaire version, so a row keeps the answers (``answers``: packed by
+  ``scoring.codec``, about a byte per question; ``answers_extra``: free text and anything not
+  packable, JSON, usually NULL) and the headline figures as columns; everything else is
+  scored again when shown. Each version's content is kept once, in
+  ``questionnaire_versions.content``, so old answers can always be decoded and scored on the
+  version they were answered on.
+- **Pillar slots.** Pillar ids vary per questionnaire: each row keeps its pillar percents
+  and levels in slot columns ``p1_*`` … ``p8_*`` in its version's pillar order, and
+  ``questionnaire_versions.pillar_ids`` says which pillar sits in which slot
+  (store/layouts.py).
+- **Percents as fixed-point integers** (``PERCENT_SCALE`` units per percent point): 4 bytes
+  instead of 8, and sums in the summary tables stay exact under the additions and
+  subtractions that keep them up to date.
+- **Capability gaps as a bit set** (``gap_mask``): bit ``slot - 1`` set when the result names
+  the gap tag of that slot in ``tags`` (one global, append-only registry).
+- **Summary tables** (``pool_cells``, ``pool_progress``): the pooled figures per
+  questionnaire version × province × sector × size band × round × workshop × month, kept up
+  to date in the same transaction as every submission, consent change and deletion
+  (store/summary.py), so staff views read thousands of cells instead of millions of rows.
 """
 
 from __future__ import annotations
@@ -36,6 +47,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     SmallInteger,
     String,
     Table,
@@ -43,9 +55,13 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql.naming import conv
 from sqlalchemy.types import TypeDecorator
 
 SLOTS = 8  # most pillars a questionnaire may have and still be stored
+LEVELS = 10  # levels 0..9 (scoring.model.Level allows no more)
+TAG_SLOTS = 32  # distinct capability-gap tags the summaries count
+PERCENT_SCALE = 10_000  # stored percent = round(percent × PERCENT_SCALE); 100 % = 1,000,000
 
 metadata = MetaData(
     naming_convention={
@@ -109,6 +125,10 @@ questionnaire_versions = Table(
     Column("pillar_ids", JSONType, nullable=False),  # slot i+1 holds pillar_ids[i]
     Column("levels", JSONType, nullable=False),  # the level numbers, for distributions
     Column("created_at", UTCDateTime, nullable=False),
+    # the questionnaire itself (its validated model as JSON), written when the version is
+    # first used: decodes and scores this version's answers after the file has changed.
+    # NULL only for versions first stored before revision 0002 and not used since.
+    Column("content", Text),
     UniqueConstraint("questionnaire_id", "version", "content_hash"),
 )
 
@@ -133,11 +153,9 @@ assessments = Table(
     "assessments",
     metadata,
     Column("id", BigId, primary_key=True),
-    # --- what aggregates filter and group on
     Column("status", String(16), nullable=False),
     Column("consent", Boolean, nullable=False, default=False),
-    Column("questionnaire_id", String(64), nullable=False),
-    Column("questionnaire_version", String(32), nullable=False),
+    # the questionnaire id and version live in questionnaire_versions (one join away)
     Column("layout_id", Integer, ForeignKey("questionnaire_versions.id"), nullable=False),
     Column("province", String(64)),
     Column("sector", String(2)),
@@ -146,13 +164,14 @@ assessments = Table(
     Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="SET NULL")),
     Column("language", String(8), nullable=False),
     Column("submitted_at", UTCDateTime),
-    # --- the result, in columns of their own (NULL while a draft)
+    # --- the headline figures (NULL while a draft); percents in PERCENT_SCALE units
     Column("total", Float),
     Column("max_total", Float),
-    Column("percent", Float),
+    Column("percent", Integer),
     Column("overall_level", SmallInteger),
-    *[Column(slot_percent(i), Float) for i in range(1, SLOTS + 1)],
+    *[Column(slot_percent(i), Integer) for i in range(1, SLOTS + 1)],
     *[Column(slot_level(i), SmallInteger) for i in range(1, SLOTS + 1)],
+    Column("gap_mask", BigInteger),
     # --- the rest of the record
     Column("staff", Integer),
     Column("step", Integer, nullable=False, default=0),
@@ -162,27 +181,12 @@ assessments = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("consent_at", UTCDateTime),
     Column("code_hash", LargeBinary(32), nullable=False, unique=True),  # sha256 of the resume code
+    Column("answers", LargeBinary),  # scoring.codec packed answers of this row's version
+    Column("answers_extra", Text),  # JSON: free text and unpackable answers (NULL: none)
     CheckConstraint("status IN ('draft', 'submitted')", name="status"),
     CheckConstraint("round IN ('baseline', 'follow_up')", name="round"),
-    # peers: same questionnaire, sector and size band (the benchmark and its filters)
-    Index(None, "questionnaire_id", "sector", "size_band"),
-    Index(None, "province"),
     Index(None, "workshop_id"),
-    Index(None, "submitted_at"),
     Index(None, "previous_id"),
-)
-
-assessment_data = Table(
-    "assessment_data",
-    metadata,
-    Column(
-        "assessment_id",
-        BigId,
-        ForeignKey("assessments.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
-    Column("answers", JSONType, nullable=False),
-    Column("result", JSONType),  # Result.to_dict(digits=None) once submitted
 )
 
 # What a workshop participant agreed to share with the association that runs the workshop:
@@ -276,4 +280,83 @@ team_members = Table(
     Column("joined_at", UTCDateTime, nullable=False),
     CheckConstraint("role IN ('owner', 'accounting', 'sales', 'operations', 'it', 'other')", name="role"),
     Index(None, "team_id"),
+)
+
+# capability-gap tags (the catalogue's category ids) and the bit each has in gap_mask
+tags = Table(
+    "tags",
+    metadata,
+    Column("slot", SmallInteger, primary_key=True, autoincrement=False),  # 1..TAG_SLOTS
+    Column("tag", String(64), nullable=False, unique=True),
+)
+
+# ---- summaries (store/summary.py keeps them; every figure is a sum, so + and - keep them exact)
+# Key columns are NOT NULL ('' and 0 stand for "not given") so ON CONFLICT finds the cell.
+CELL_KEY = ("layout_id", "province", "sector", "size_band", "round", "workshop_id", "month")
+
+
+def _cell_key_columns() -> list[Column]:
+    return [
+        Column("layout_id", Integer, nullable=False),
+        Column("province", String(64), nullable=False),
+        Column("sector", String(2), nullable=False),
+        Column("size_band", String(16), nullable=False),
+        Column("round", String(16), nullable=False),
+        Column("workshop_id", Integer, nullable=False),
+        Column("month", Integer, nullable=False),  # yyyymm, Vietnam time, of the submission
+    ]
+
+
+pool_cells = Table(
+    "pool_cells",
+    metadata,
+    *_cell_key_columns(),
+    Column("n", Integer, nullable=False),
+    Column("percent_sum", BigInteger, nullable=False),
+    Column("percent_n", Integer, nullable=False),
+    *[Column(f"level_{lv}", Integer, nullable=False) for lv in range(LEVELS)],
+    *[Column(f"p{i}_sum", BigInteger, nullable=False) for i in range(1, SLOTS + 1)],
+    *[Column(f"p{i}_l{lv}", Integer, nullable=False) for i in range(1, SLOTS + 1) for lv in range(LEVELS)],
+    *[Column(f"g{j}", Integer, nullable=False) for j in range(1, TAG_SLOTS + 1)],
+    # the key is the primary key, and on SQLite the table is stored in key order (WITHOUT
+    # ROWID): a view grouping by questionnaire version, province, … reads it in one pass
+    PrimaryKeyConstraint(*CELL_KEY, name=conv("pk_pool_cells")),
+    sqlite_with_rowid=False,
+)
+
+# firms with a baseline and a follow-up (both submitted and consented), in the follow-up's cell
+pool_progress = Table(
+    "pool_progress",
+    metadata,
+    *_cell_key_columns(),
+    Column("n", Integer, nullable=False),
+    Column("before_level_sum", Integer, nullable=False),
+    Column("after_level_sum", Integer, nullable=False),
+    Column("level_up", Integer, nullable=False),
+    Column("level_same", Integer, nullable=False),
+    Column("level_down", Integer, nullable=False),
+    Column("percent_n", Integer, nullable=False),
+    Column("before_percent_sum", BigInteger, nullable=False),
+    Column("after_percent_sum", BigInteger, nullable=False),
+    *[Column(f"p{i}_n", Integer, nullable=False) for i in range(1, SLOTS + 1)],
+    *[Column(f"p{i}_before", BigInteger, nullable=False) for i in range(1, SLOTS + 1)],
+    *[Column(f"p{i}_after", BigInteger, nullable=False) for i in range(1, SLOTS + 1)],
+    PrimaryKeyConstraint(*CELL_KEY, name=conv("pk_pool_progress")),
+    sqlite_with_rowid=False,
+)
+
+# figures of an assessment scored again on another version: beside the original, never over it
+rescores = Table(
+    "rescores",
+    metadata,
+    Column("assessment_id", BigId, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("layout_id", Integer, ForeignKey("questionnaire_versions.id"), primary_key=True),
+    Column("rescored_at", UTCDateTime, nullable=False),
+    Column("total", Float, nullable=False),
+    Column("max_total", Float, nullable=False),
+    Column("percent", Integer),
+    Column("overall_level", SmallInteger, nullable=False),
+    *[Column(slot_percent(i), Integer) for i in range(1, SLOTS + 1)],
+    *[Column(slot_level(i), SmallInteger) for i in range(1, SLOTS + 1)],
+    Column("gap_mask", BigInteger),
 )

@@ -39,9 +39,13 @@ class AssessmentRecord:
     round: str
     previous_id: int | None
     answers: dict[str, Any]
-    result: dict[str, Any] | None  # Result.to_dict(digits=None) when submitted
+    # the headline figures when submitted: {"total", "max_total", "percent", "overall_level",
+    # "pillars": {pid: {"percent", "level"}}} (percents to 1/10 000 of a point). The full
+    # Result is scored again from the answers: Store.result(record).
+    result: dict[str, Any] | None
     step: int
     workshop_id: int | None
+    layout_id: int = 0  # the questionnaire_versions row: Store.questionnaire_for(record)
 
     @property
     def submitted(self) -> bool:
@@ -57,6 +61,22 @@ class PeerBenchmark:
     overall_level_mean: float
     percent_mean: float | None = None
     level_counts: dict[int, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RescoreReport:
+    """What ``Store.rescore`` did: rows scored on the target version (kept beside their
+    original figures), and the rows it could not score, each with why."""
+
+    target: tuple[str, str, str]  # questionnaire id, version, content hash
+    selected: int
+    rescored: int
+    unchanged_level: int
+    failed: list[tuple[int, str]]  # (assessment id, why)
+
+    @property
+    def failed_count(self) -> int:
+        return len(self.failed)
 
 
 @dataclass(frozen=True)

@@ -207,15 +207,19 @@ class Teams:
         return self.team(row.id)  # type: ignore[return-value]
 
     # the two writes a team makes to assessments it holds no resume code for (its combined
-    # result, a removed respondent), in the caller's transaction
+    # result, a removed respondent), in the caller's transaction; every summary follows
     def _consent_ids(self, conn: Connection, ids: list[int], consent: bool) -> None:
+        from store import summary
+
+        summary.retract(conn, ids)
         conn.execute(update(assessments).where(assessments.c.id.in_(ids))
                      .values(consent=consent, consent_at=self.clock(), updated_at=self.clock()))
+        summary.apply(conn, ids)
 
     def _delete_ids(self, conn: Connection, ids: list[int]) -> None:
-        from store.models import assessment_data
+        from store import summary
 
-        conn.execute(delete(assessment_data).where(assessment_data.c.assessment_id.in_(ids)))
+        summary.retract(conn, ids)
         conn.execute(update(assessments).where(assessments.c.previous_id.in_(ids)).values(previous_id=None))
         conn.execute(delete(assessments).where(assessments.c.id.in_(ids)))
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from scoring.model import FirmProfile
 from scoring.sample import random_answers
 from store import Store
-from store.models import assessment_data, assessments, questionnaire_versions
+from store.models import assessments, pool_cells, questionnaire_versions
 
 pytest_plugins = ["tests.conftest_store"]
 
@@ -42,11 +42,13 @@ def test_fifty_concurrent_submissions_all_land(db_url, tiny_q):
                 select(func.count()).select_from(assessments).where(assessments.c.status == "submitted")
             ).scalar_one()
             data = conn.execute(
-                select(func.count()).select_from(assessment_data).where(assessment_data.c.result.is_not(None))
+                select(func.count()).select_from(assessments).where(assessments.c.answers.is_not(None))
             ).scalar_one()
+            pooled = conn.execute(select(func.sum(pool_cells.c.n))).scalar_one()
             layouts = conn.execute(select(func.count()).select_from(questionnaire_versions)).scalar_one()
             totals = dict(conn.execute(select(assessments.c.staff, assessments.c.total)).all())
         assert submitted == THREADS and data == THREADS
+        assert pooled == THREADS  # every concurrent submission counted once in the summary
         assert layouts == 1  # racing first submissions of a version share one layout row
         assert all(totals[i] == outcomes[i][2] for i in range(THREADS))
     finally:

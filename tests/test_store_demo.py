@@ -8,9 +8,10 @@ from sqlalchemy import select
 
 import cli
 from scoring.engine import score_assessment
+from scoring.profile import sector_group
 from store import Filters
-from store.demo import generate
-from store.models import assessment_data, assessments
+from store.demo import generate, staff_ranges
+from store.models import PERCENT_SCALE, assessments
 from tests.conftest import TINY
 
 pytest_plugins = ["tests.conftest_store"]
@@ -24,8 +25,8 @@ def test_demo_data_is_plausible_and_scored_like_the_single_path(store, tiny_q):
     a = assessments
     with store.read() as conn:
         rows = conn.execute(select(a).order_by(a.c.id)).all()
-        data = dict(conn.execute(select(assessment_data.c.assessment_id, assessment_data.c.answers)).all())
-    assert len(rows) == 600 and len(data) == 600
+    data = {r.id: store.get(r.id).answers for r in rows[::7]}  # decoded from the packed rows
+    assert len(rows) == 600
     by_id = {r.id: r for r in rows}
     assert 0.75 < sum(r.consent for r in rows) / 600 < 0.95
     assert len({r.province for r in rows}) > 10 and len({r.size_band for r in rows}) == 5
@@ -41,7 +42,15 @@ def test_demo_data_is_plausible_and_scored_like_the_single_path(store, tiny_q):
             continue
         result = score_assessment(tiny_q, data[r.id])
         assert (r.total, r.overall_level) == (result.total, result.overall_level)
-        assert (r.p1_percent, r.p2_level) == (result.pillars["sales"].percent, result.pillars["ops"].level)
+        assert (r.p1_percent, r.p2_level) == (round(result.pillars["sales"].percent * PERCENT_SCALE), result.pillars["ops"].level)
+        assert store.staff is not None and r.gap_mask is not None
+    # staff counts follow the Decree 80 limits of each band and sector group
+    ranges = staff_ranges()
+    for r in rows:
+        low, high = ranges[(r.size_band, sector_group(r.sector))]
+        assert low <= r.staff <= high, (r.sector, r.size_band, r.staff)
+    assert ranges[("small", "trade_services")] == (11, 50) and ranges[("small", "agri_industry_construction")] == (11, 100)
+    assert ranges[("medium", "trade_services")] == (51, 100) and ranges[("medium", "agri_industry_construction")] == (101, 200)
     # bigger firms score higher on average: the dashboards have something to show
     by_size = store.aggregate(Filters(), by=["size_band"], k=1).set_index("size_band")["percent"]
     assert by_size["household"] < by_size["small"] < by_size["large"]

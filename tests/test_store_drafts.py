@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from scoring.engine import AnswerError, score_assessment
 from scoring.model import FirmProfile
 from store import AlreadySubmitted, InvalidValue, UnknownCode, WorkshopClosed, codes
-from store.models import assessment_data, assessments
+from store.models import assessments
 from tests.conftest import TINY, load_yaml
 
 pytest_plugins = ["tests.conftest_store"]
@@ -87,11 +87,19 @@ def test_submit_scores_and_stores_result_and_columns(store, tiny_q, high):
     submitted, result = store.submit(code, tiny_q)  # the saved draft answers
     expected = score_assessment(tiny_q, high)
     assert result.total == expected.total and submitted.status == "submitted"
-    assert submitted.submitted_at is not None and submitted.result == expected.to_dict(digits=None)
+    assert submitted.submitted_at is not None
+    # the full result is scored again from the stored answers, on the stored version
+    assert store.result(submitted).to_dict(digits=None) == expected.to_dict(digits=None)
+    assert submitted.result == {
+        "total": 24.0, "max_total": 24.0, "percent": 100.0, "overall_level": 2,
+        "pillars": {"sales": {"percent": 100.0, "level": 2}, "ops": {"percent": 100.0, "level": 2}},
+    }
     with store.read() as conn:
         row = conn.execute(select(assessments).where(assessments.c.id == record.id)).one()
-    assert (row.total, row.overall_level, row.p1_percent, row.p2_percent) == (24.0, 2, 100.0, 100.0)
+    # percents are fixed-point (1/10 000 of a point); gaps a bit set; answers packed
+    assert (row.total, row.overall_level, row.p1_percent, row.p2_percent) == (24.0, 2, 1_000_000, 1_000_000)
     assert row.p1_level == row.p2_level == 2 and row.p3_percent is None
+    assert row.gap_mask == 0 and len(row.answers) < 20 and row.answers_extra is None
 
 
 def test_failed_submission_leaves_the_draft_as_it_was(store, tiny_q, high):
@@ -155,12 +163,12 @@ def test_delete_by_code_removes_the_firms_data(store, tiny_q, high, low, submit)
     keep, keep_code = submit(store, tiny_q, high)
     base, base_code = submit(store, tiny_q, low)
     follow, follow_code = store.create_draft(tiny_q, FirmProfile(), round="follow_up", previous_code=base_code)
-    assert count(store, assessments) == 3 and count(store, assessment_data) == 3
+    assert count(store, assessments) == 3
 
     assert store.delete(follow_code.lower()) is True
     assert store.load(follow_code) is None and store.load(base_code) is None  # the whole chain
     assert store.get(base.id) is None and store.get(follow.id) is None
-    assert count(store, assessments) == 1 and count(store, assessment_data) == 1
+    assert count(store, assessments) == 1
     assert store.load(keep_code) == keep
     assert store.delete(follow_code) is False
     assert store.delete("nonsense") is False

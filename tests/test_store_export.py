@@ -81,3 +81,29 @@ def test_export_command(filled, db_url, tmp_path, capsys):
     assert cli.main(["export", "--format", "csv", "-o", str(tmp_path / "no" / "x.csv"), "--url", db_url]) == 1
     assert cli.main(["export", "--format", "csv", "-o", str(csv_out), "--workshop", "QQQQQQ", "--url", db_url]) == 1
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_xlsx_writer_keeps_values_text_numbers_and_empty_cells(tmp_path):
+    """store/xlsx.py: text (escaped), numbers, empty cells in their places, several batches
+    and sheets; openpyxl reads back exactly what went in, and never a formula."""
+    import pyarrow as pa
+    from openpyxl import load_workbook
+
+    from store.xlsx import header_batch, write_xlsx
+
+    texts = ["a < b & c > d", "Hà Nội", "'=1+1", "tab\there", None, "ctrl\x01char", '"quoted"']
+    numbers = [1.5, None, -2.0, 1e-7, 123456789012.0, 0.0, 42.25]
+    ints = pa.array([1, 2, None, 4, 5, 6, 7], pa.int64())
+    batch = pa.RecordBatch.from_arrays([pa.array(texts, pa.string()), pa.array(numbers, pa.float64()), ints], names=["t", "x", "i"])
+    path = tmp_path / "w.xlsx"
+    counts = write_xlsx(str(path), [("results", iter([header_batch(["t", "x", "i"]), batch, batch.slice(0, 2)])),
+                                    ("dictionary", iter([header_batch(["column"])]))])
+    assert counts == {"results": 10, "dictionary": 1}
+    book = load_workbook(path)
+    assert book.sheetnames == ["results", "dictionary"]
+    rows = list(book["results"].iter_rows(values_only=True))
+    assert rows[0] == ("t", "x", "i") and len(rows) == 10
+    expected_texts = [t if t is None else t.replace("\x01", "") for t in texts]
+    assert [r[0] for r in rows[1:8]] == expected_texts
+    assert [r[1] for r in rows[1:8]] == numbers and [r[2] for r in rows[1:8]] == [1, 2, None, 4, 5, 6, 7]
+    assert all(c.data_type != "f" for row in book["results"].iter_rows() for c in row)

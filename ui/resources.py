@@ -76,6 +76,21 @@ def questionnaire(questionnaire_id: str) -> Questionnaire | None:
     return available().get(questionnaire_id)
 
 
+def questionnaire_for(record) -> Questionnaire | None:
+    """The version an assessment was answered on: the file's when it is still that version,
+    else the one the store kept (so a result, or a draft started on an older version, opens
+    on its own version after the file changed); None when neither has it."""
+    current = questionnaire(record.questionnaire_id)
+    if current is not None and current.content_hash == record.questionnaire_hash:
+        return current
+    try:
+        stored = get_store().questionnaire_for(record)
+    except Exception:  # the page says the questionnaire cannot be loaded
+        log.exception("stored questionnaire version of assessment %s failed to load", record.id)
+        stored = None
+    return stored if stored is not None else current
+
+
 @st.cache_resource(show_spinner=False)
 def _store(url: str | None):
     from store import open_store

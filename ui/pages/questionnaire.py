@@ -193,7 +193,9 @@ def render() -> None:
         common.nav_button(t("nav.start"), "start", "q_go_start", primary=True)
         common.nav_button(t("nav.resume"), "resume", "q_go_resume")
         return
-    q = resources.questionnaire(ss.get(state.QID, ""))
+    rec = state.record()
+    # a draft continues on the version it was started on, even after the file changed
+    q = resources.questionnaire_for(rec) if rec is not None else resources.questionnaire(ss.get(state.QID, ""))
     if q is None:
         st.error(t("error.questionnaire_load"), icon=":material/error:")
         problems = resources.available().problems
@@ -202,7 +204,6 @@ def render() -> None:
                 for p in problems:
                     st.text(p)
         return
-    rec = state.record()
     if rec is not None and rec.submitted:
         st.title(text(q.title, lang))
         st.info(t("q.already_submitted"))

@@ -181,7 +181,7 @@ def render() -> None:
         st.info(t("results.not_submitted"))
         common.nav_button(t("results.continue"), "questionnaire", "r_go_questionnaire", primary=True)
         return
-    q = resources.questionnaire(rec.questionnaire_id)
+    q = resources.questionnaire_for(rec)  # the version it was answered on, even after the file changed
     if q is None:
         st.error(t("error.questionnaire_load"), icon=":material/error:")
         return

@@ -2,7 +2,7 @@
 agreed to share with the association (separate from pooling consent).
 
 Revision ID: w001
-Revises: 0001
+Revises: 0002_compact_rows
 Create Date: 2026-12-06
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "w001"
-down_revision = "0001"
+down_revision = "0002_compact_rows"
 branch_labels = None
 depends_on = None
 
