@@ -49,6 +49,7 @@ RULE = colors.HexColor("#cfd8dc")
 PALE = colors.HexColor("#f3f6f9")
 HEAD_BG = colors.HexColor("#e3ecf7")
 SMALL = "<font size='7.5' color='#607d8b'>"  # the small grey print of a mixed table cell
+MAX_NAME = 200  # characters of a name printed: a pasted book must not take minutes to lay out
 
 
 # ---------------------------------------------------------------- text helpers
@@ -60,6 +61,22 @@ def para(text: Any, limit: int | None = None) -> str:
     if limit is not None and len(s) > limit:
         s = s[:limit].rstrip() + "…"
     return escape(s).replace("\n", "<br/>")
+
+
+def bounded(text: Any, limit: int = MAX_NAME) -> str:
+    """User text cleaned for the font and cut to ``limit`` characters with "…".
+
+    The raw text is cut first (to a few times the limit) so that a million characters are never
+    normalised, measured or broken into lines; the logical order is kept (``clean`` with
+    ``visual=False``): ``para`` and the header put right-to-left runs in visual order later.
+    """
+    if text is None:
+        return ""
+    raw = str(text)[: limit * 4]
+    s = clean(raw, visual=False).strip()
+    if len(s) > limit:
+        s = s[:limit].rstrip() + "…"
+    return s
 
 
 def get(obj: Any, name: str, default: Any = None) -> Any:
@@ -120,6 +137,16 @@ def styles() -> dict[str, ParagraphStyle]:
         "badge": s("badge", fontName=FONT_BOLD, fontSize=9.5, leading=12, alignment=TA_CENTER,
                    textColor=colors.HexColor("#8d4b00")),
         "code_big": s("code_big", fontName=FONT_BOLD, fontSize=15, leading=19, spaceAfter=0),
+        "tick": s("tick", fontSize=9, leading=12, leftIndent=15, bulletIndent=0, bulletFontSize=12, spaceAfter=1),
+        "tick_centre": s("tick_centre", fontSize=10, leading=13, alignment=TA_CENTER, spaceAfter=0),
+        "scale_word": s("scale_word", fontSize=7, leading=8.5, alignment=TA_CENTER, textColor=MUTED, spaceAfter=0),
+        "th_centre": s("th_centre", fontName=FONT_BOLD, fontSize=7.5, leading=9.5, alignment=TA_CENTER, spaceAfter=0),
+        "box_centre": s("box_centre", fontSize=12, leading=14, alignment=TA_CENTER, spaceAfter=0),
+        "form_q": s("form_q", fontSize=9.5, leading=12.5, spaceBefore=2, spaceAfter=2),
+        "form_help": s("form_help", fontSize=8, leading=10, textColor=MUTED, spaceAfter=2),
+        "form_cond": s("form_cond", fontName=FONT_BOLD, fontSize=8, leading=10, textColor=colors.HexColor("#8d4b00"),
+                       spaceAfter=2),
+        "form_how": s("form_how", fontName=FONT_BOLD, fontSize=7.5, leading=9.5, textColor=MUTED, spaceAfter=2),
         "caption": s("caption", fontSize=8, leading=10, textColor=MUTED, alignment=TA_CENTER),
         "phase": s("phase", fontName=FONT_BOLD, fontSize=9.5, leading=12, spaceAfter=0, alignment=TA_LEFT),
     }

@@ -45,6 +45,7 @@ from report.layout import (
     MARGIN_BOTTOM,
     MARGIN_TOP,
     MARGIN_X,
+    MAX_NAME,
     PAGE_H,
     PAGE_W,
     PALE,
@@ -55,6 +56,7 @@ from report.layout import (
     P,
     Para,
     W,
+    bounded,
     build_pdf,
     heads_with_table,
     para,
@@ -87,7 +89,7 @@ from scoring.profile import ProfileError, load_profile_reference
 
 __all__ = [  # the layout names older callers and tests import from here
     "MARGIN_BOTTOM", "MARGIN_TOP", "MARGIN_X", "PAGE_H", "PAGE_W", "W", "P", "M", "Para", "para", "styles",
-    "answer_text", "bounded", "render_pdf", "_heads_with_table", "_table",
+    "MAX_NAME", "answer_text", "bounded", "render_pdf", "_heads_with_table", "_table",
 ]
 
 _table = table
@@ -99,27 +101,10 @@ UP_INK = "#2e7d32"
 DOWN_INK = "#c62828"
 PHASES = ("0-3", "3-12", "12-24")
 MAX_USER_TEXT = 2000  # characters of a free-text answer printed (the questionnaire's own limit)
-MAX_NAME = 200  # characters of a firm name printed: a pasted book must not take minutes to lay out
 MAX_CODE = 40  # characters of a resume code printed (codes are 12 letters and dashes)
 
 
 # ---------------------------------------------------------------- text helpers
-
-
-def bounded(text: Any, limit: int = MAX_NAME) -> str:
-    """User text cleaned for the font and cut to ``limit`` characters with "…".
-
-    The raw text is cut first (to a few times the limit) so that a million characters are never
-    normalised, measured or broken into lines; the logical order is kept (``clean`` with
-    ``visual=False``): ``para`` and the header put right-to-left runs in visual order later.
-    """
-    if text is None:
-        return ""
-    raw = str(text)[: limit * 4]
-    s = clean(raw, visual=False).strip()
-    if len(s) > limit:
-        s = s[:limit].rstrip() + "…"
-    return s
 
 
 def _level_name(q: Questionnaire, level: int | None, lang: str) -> str:

@@ -466,6 +466,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "form_write_text": ("Ghi câu trả lời (không bắt buộc)", "Write your answer (optional)"),
     "form_range": ("từ {min} đến {max}", "from {min} to {max}"),
     "form_na": ("Không áp dụng", "Not applicable"),
+    "form_exclusive": ("chỉ chọn khi không chọn ô nào khác", "only if no other box is ticked"),
     "form_optional": ("không bắt buộc", "optional"),
     "form_question_n": ("Câu {n}", "Question {n}"),
     "form_only_if": ("Chỉ trả lời nếu {cond}.", "Answer only if {cond}."),
@@ -474,6 +475,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "form_cond_at_most": ("câu {n} không quá {x}", "question {n} is at most {x}"),
     "form_cond_answered": ("đã trả lời câu {n}", "you answered question {n}"),
     "form_or": ("hoặc", "or"),
+    "form_quote": ("«{x}»", "“{x}”"),
     "form_and": ("và", "and"),
     "form_id": ("mã câu: {id}", "id: {id}"),
     "form_end": (
