@@ -263,12 +263,48 @@ def grouped_bars(
                 String(label_w - 6, top - j * font_size * 1.15, line, fontName=FONT, fontSize=font_size,
                        fillColor=INK, textAnchor="end")
             )
-    _legend(d, label_w, 2, list(zip(colours[:k], labels)), width_pt - label_w - 16)
+    if k > 2:  # three or more names: the legend takes the whole width
+        _legend(d, 4, 2, list(zip(colours[:k], labels)), width_pt - 8)
+    else:
+        _legend(d, label_w, 2, list(zip(colours[:k], labels)), width_pt - label_w - 16)
     return d
 
 
 def _bar_label(value: float | None, missing: str) -> str:
     return missing if value is None else f"{value:.0f}"
+
+
+def level_bars(
+    levels: list[tuple[int, str]],
+    counts: list[float | None],
+    labels: list[str],
+    top: int = 5,
+    width_pt: float = 460,
+    row_h: float = 16,
+) -> Drawing:
+    """How many firms are at each level: one bar per level in its level colour, as long as its
+    count (the largest the full width), with ``labels`` (e.g. "12 (63%)", or "hidden" for a
+    suppressed count: no bar is drawn for None)."""
+    font_size = 8
+    label_w = 150
+    value_w = 70
+    n = len(levels)
+    h = n * row_h + 8
+    d = new_drawing(width_pt, h)
+    room = width_pt - label_w - value_w
+    biggest = max((c for c in counts if c), default=0)
+    for i, ((level, name), count, label) in enumerate(zip(levels, counts, labels)):
+        y = h - (i + 1) * row_h
+        d.add(String(label_w - 6, y + row_h / 2 - 3, fit(f"{level} · {name}", font_size, label_w - 10),
+                     fontName=FONT, fontSize=font_size, fillColor=INK, textAnchor="end"))
+        bar = room * count / biggest if count and biggest else 0
+        d.add(Rect(label_w, y + 2, room, row_h - 4, fillColor=colors.HexColor("#f3f6f9"), strokeColor=None))
+        if bar:
+            d.add(Rect(label_w, y + 2, bar, row_h - 4, fillColor=level_colour(level, top), strokeColor=INK,
+                       strokeWidth=0.3))
+        d.add(String(label_w + bar + 4, y + row_h / 2 - 3, label, fontName=FONT_BOLD if count else FONT,
+                     fontSize=font_size, fillColor=INK if count is not None else MUTED))
+    return d
 
 
 def level_scale(levels: list[tuple[int, str]], current: int | None, width_pt: float = 460) -> Drawing:

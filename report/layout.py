@@ -277,7 +277,7 @@ class Decor:
         canvas.setFont(FONT, 8)
         canvas.drawRightString(PAGE_W - MARGIN_X, bottom, number)
         room = W - canvas.stringWidth(number, FONT, 8) - 16
-        canvas.drawString(MARGIN_X, bottom, fit(f"{self.footer} · {self.when}", 8, room))
+        canvas.drawString(MARGIN_X, bottom, fit(" · ".join(x for x in (self.footer, self.when) if x), 8, room))
         canvas.restoreState()
 
 

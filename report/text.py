@@ -497,6 +497,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "n_firms": ("{n} doanh nghiệp", "{n} firms"),
     "n_firms_one": ("{n} doanh nghiệp", "{n} firm"),
     "n_is": ("n = {n}", "n = {n}"),
+    "under_k": ("dưới {k}", "fewer than {k}"),
     "levels_chart": ("Số doanh nghiệp theo mức", "Firms by level"),
     "pillar_means_chart": ("Điểm trung bình theo trụ cột (% số điểm tối đa)", "Mean score by pillar (% of the maximum)"),
     # -- a workshop room's summary (report.room)
@@ -520,10 +521,10 @@ _PAIRS: dict[str, tuple[str, str]] = {
     "room_none": ("Chưa có.", "None yet."),
     "room_count": ("{n} / {total} doanh nghiệp", "{n} of {total} firms"),
     "room_too_few": (
-        "Dưới {k} doanh nghiệp đã hoàn thành: không hiển thị số liệu, để không ai đoán được kết quả của "
-        "từng doanh nghiệp.",
-        "Fewer than {k} firms have finished: no figures are shown, so that no firm's own result can be "
-        "worked out.",
+        "Dưới {k} doanh nghiệp: không hiển thị. Số liệu chỉ được hiển thị khi từ {k} doanh nghiệp trở lên "
+        "đã hoàn thành, để không ai đoán được kết quả của từng doanh nghiệp.",
+        "Fewer than {k} firms: not shown. Figures appear once at least {k} firms have finished, so that no "
+        "firm's own result can be worked out.",
     ),
     "room_privacy": (
         "Không có tên doanh nghiệp. Chỉ gồm các doanh nghiệp đồng ý chia sẻ với đơn vị tổ chức; số liệu của "
@@ -532,6 +533,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
         "than {k} firms are not shown.",
     ),
     "pool_n": ("{label} (n = {n})", "{label} (n = {n})"),
+    "pool_small": ("{label} (n < {k}: ẩn)", "{label} (n < {k}: hidden)"),
     # -- the programme staff brief (report.brief)
     "brief_title": ("Tóm tắt số liệu cho cán bộ chương trình", "Brief for programme staff"),
     "brief_subject": (
@@ -646,6 +648,14 @@ def format_condition(cond: Any, lang: str) -> tuple[str, str, str]:
         return "total_points", format_number(cond.points_needed, lang), format_number(cond.points_now, lang)
     now = format_number(cond.now, lang) if cond.kind == "total_points" else f"{cond.now:.0f}"
     return cond.kind, format_number(cond.needed, lang), now
+
+
+def format_count(n: int | None, lang: str) -> str:
+    """A whole count with thousands grouped as each language writes it: 12.345 (vi), 12,345 (en)."""
+    if n is None:
+        return "—"
+    s = f"{int(n):,}"
+    return s.replace(",", ".") if lang_of(lang) == "vi" else s
 
 
 def format_percent(x: float | None, lang: str) -> str:
