@@ -52,8 +52,8 @@ DBI_SHAPE = [  # pillar id, vi, en, criteria, capability tags their low answers 
      ["cloud_office", "hr_payroll"]),
     ("data", "Dữ liệu và tài sản thông tin", "Data and information assets", 7, ["bi_data", "security_backup"]),
 ]
-LEVELS = [("Chưa chuyển đổi số", "Not started"), ("Khởi động", "Start-up"), ("Bắt đầu", "Beginning"),
-          ("Hình thành", "Formed"), ("Nâng cao", "Advanced"), ("Dẫn dắt", "Leading")]
+LEVELS = [("Chưa chuyển đổi số", "Not started"), ("Khởi động", "Initiating"), ("Bắt đầu", "Beginning"),
+          ("Hình thành", "Forming"), ("Nâng cao", "Advanced"), ("Dẫn dắt", "Leading")]
 STEPS = [("Chưa làm", "Not yet"), ("Mới thử", "Tried"), ("Một phần", "Partly"), ("Phần lớn", "Mostly"),
          ("Gần đủ", "Nearly all"), ("Đầy đủ, thường xuyên", "Fully, routinely")]
 
@@ -77,7 +77,7 @@ def synthetic_dbi() -> Questionnaire:
                 f"      - id: {pid}_{k:02d}",
                 "        type: single",
                 f"        allow_na: {'true' if k % 5 == 0 else 'false'}",
-                f'        text: {{vi: "Tiêu chí {k} của {vi.lower()}: doanh nghiệp đã số hoá việc này đến đâu?", '
+                f'        text: {{vi: "Tiêu chí {k} của {vi.lower()}: doanh nghiệp đã số hóa việc này đến đâu?", '
                 f'en: "Criterion {k} of {en.lower()}: how far has the firm digitised this?"}}',
                 "        options:",
             ]

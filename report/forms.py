@@ -107,7 +107,7 @@ class _Form:
             label = o.label.get(lang) if o.label else o.id
             note = f" <font size='7.5' color='#607d8b'>— {self.T('form_exclusive')}</font>" if getattr(
                 o, "exclusive", False) else ""
-            items.append(f"{para(label)}{note} {_ids(o.id)}")
+            items.append(f"{para(label)} {_ids(o.id)}{note}")
         return items
 
     def na_item(self, question: Any) -> list[str]:
@@ -143,7 +143,7 @@ class _Form:
         lang = self.lang
         if isinstance(question, TextQuestion):
             lines = Table([[""] for _ in range(3)], colWidths=[W - 8 * mm], rowHeights=[7 * mm] * 3, hAlign="LEFT")
-            lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE)]))
+            lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE), ("FONTNAME", (0, 0), (-1, -1), FONT)]))
             return self.T("form_write_text"), [lines]
         if isinstance(question, NumberQuestion):
             unit = question.unit.get(lang) if question.unit else ""

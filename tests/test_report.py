@@ -29,9 +29,9 @@ WHEN = date(2026, 3, 5)
 
 LEVELS = [
     ("Chưa chuyển đổi số", "Not started"),
-    ("Khởi động", "Start-up"),
+    ("Khởi động", "Initiating"),
     ("Bắt đầu", "Beginning"),
-    ("Hình thành", "Formed"),
+    ("Hình thành", "Forming"),
     ("Nâng cao", "Advanced"),
     ("Dẫn dắt", "Leading"),
 ]
@@ -95,7 +95,7 @@ pillars:
         text: {{vi: "Doanh nghiệp có kế hoạch chuyển đổi số không?", en: "Does the firm have a digital plan?"}}
         options:
           - {{id: none, label: {{vi: Chưa có, en: None}}, points: 0,
-             advice: {{vi: "Viết ra ba việc số hoá trong năm", en: "Write down three digital steps for the year"}}}}
+             advice: {{vi: "Viết ra ba việc số hóa trong năm", en: "Write down three digital steps for the year"}}}}
           - {{id: written, label: {{vi: Có kế hoạch viết ra, en: A written plan}}, points: 25}}
 {_pillar_head("infrastructure")}
       - id: infra_backup
@@ -123,16 +123,16 @@ pillars:
         text: {{vi: "Bạn đang dùng những công cụ nào?", en: "Which tools do you already use?"}}
         options:
           - {{id: acc, label: {{vi: Phần mềm kế toán, en: Accounting software}}, uses: [accounting]}}
-          - {{id: inv, label: {{vi: Hoá đơn điện tử, en: E-invoicing}}, uses: [e_invoice]}}
+          - {{id: inv, label: {{vi: Hóa đơn điện tử, en: E-invoicing}}, uses: [e_invoice]}}
           - {{id: nothing, label: {{vi: Chưa dùng công cụ nào, en: None yet}}, exclusive: true}}
 {_pillar_head("operations")}
       - id: ops_invoice
         type: single
-        text: {{vi: "Doanh nghiệp xuất hoá đơn thế nào?", en: "How does the firm issue invoices?"}}
+        text: {{vi: "Doanh nghiệp xuất hóa đơn thế nào?", en: "How does the firm issue invoices?"}}
         options:
-          - {{id: paper, label: {{vi: Hoá đơn giấy, en: Paper invoices}}, points: 0, gaps: [e_invoice],
-             advice: {{vi: "Chuyển sang hoá đơn điện tử", en: "Move to e-invoices"}}}}
-          - {{id: einvoice, label: {{vi: Hoá đơn điện tử, en: E-invoices}}, points: 5, uses: [e_invoice]}}
+          - {{id: paper, label: {{vi: Hóa đơn giấy, en: Paper invoices}}, points: 0, gaps: [e_invoice],
+             advice: {{vi: "Chuyển sang hóa đơn điện tử", en: "Move to e-invoices"}}}}
+          - {{id: einvoice, label: {{vi: Hóa đơn điện tử, en: E-invoices}}, points: 5, uses: [e_invoice]}}
       - id: ops_online_share
         type: number
         min: 0
@@ -859,9 +859,10 @@ def test_summary_says_what_the_next_level_takes(lang):
     assert result.overall_level == 0 and result.total > 20
     step = next_level(q, result)
     summary = squash(next(p for p in page_texts(pdf) if ("Tóm tắt" if lang == "vi" else "Summary") in p))
+    name = q.level(1).name.get(lang)  # the level's name as the questionnaire writes it
     want = {
-        "vi": ["Để lên mức 1 · Khởi động cần:", "ít nhất 4 trụ cột ở mức 1 trở lên (hiện 3) — chưa đạt", "— đã đạt"],
-        "en": ["To reach level 1 · Start-up you need:", "at least 4 pillars at level 1 or higher (now 3) — not yet",
+        "vi": [f"Để lên mức 1 · {name} cần:", "ít nhất 4 trụ cột ở mức 1 trở lên (hiện 3) — chưa đạt", "— đã đạt"],
+        "en": [f"To reach level 1 · {name} you need:", "at least 4 pillars at level 1 or higher (now 3) — not yet",
                "— done"],
     }[lang]
     for phrase in want:
