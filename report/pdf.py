@@ -686,11 +686,8 @@ class _Report:
                 if support is not None and _txt(support, lang):
                     body += f"<br/>{SMALL}<b>{self.T('support')}:</b> {para(_txt(support, lang))}</font>"
                 # the pillar and step have their own columns: the answers behind the step are enough
-                reason = _txt(_get(a, "evidence"), lang) or _txt(_get(a, "reason"), lang)
-                codes = [c for c in (_code_of(q, qid) for qid in (_get(a, "questions") or [])) if c]
-                if codes:
-                    reason = f"{reason} ({self.T('criteria_codes', codes=', '.join(codes))})" if reason else \
-                        self.T("criteria_codes", codes=", ".join(codes))
+                reason = self._with_codes(_txt(_get(a, "evidence"), lang) or _txt(_get(a, "reason"), lang),
+                                          _get(a, "questions"))
                 if reason:
                     body += f"<br/>{SMALL}{para(reason)}</font>"
                 j = len(rows)
@@ -739,6 +736,7 @@ class _Report:
             reason = _txt(_get(c, "reason"), lang)
             if problem:
                 intro.append(P(para(problem), "body"))
+            reason = self._with_codes(reason, _get(c, "questions"))
             if reason:
                 intro.append(P(para(reason), "small"))
             picks = list(_get(c, "platforms") or [])
@@ -765,6 +763,14 @@ class _Report:
             out.append(KeepTogether([head, *intro, platform_table]))  # no heading left alone at a page foot
         out.append(PageBreak())
         return out
+
+    def _with_codes(self, reason: str, questions: Any) -> str:
+        """The answers behind a step or a category, followed by their criteria codes ("1.1.2, 3.2.4")."""
+        codes = [c for c in (_code_of(self.q, qid) for qid in (questions or [])) if c]
+        if not codes:
+            return reason
+        listed = self.T("criteria_codes", codes=", ".join(dict.fromkeys(codes)))
+        return f"{reason} ({listed})" if reason else listed
 
     def _flag(self, value: Any) -> str:
         key = f"flag_{value}" if value in ("yes", "no", "unknown") else "flag_unknown"
