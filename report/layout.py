@@ -234,6 +234,9 @@ def heads_with_table(heads: list[Flowable], table: Table, rows: int = 1) -> list
     if n >= 5:  # a split leaves at least two rows on either side: no lone row on a page
         table.setStyle(TableStyle([("NOSPLIT", (0, 1), (-1, 2)), ("NOSPLIT", (0, n - 2), (-1, n - 1))]))
         rows = max(rows, 2)
+    else:  # too short to split without leaving one row alone: it moves whole, with its headings
+        table.setStyle(TableStyle([("NOSPLIT", (0, 0), (-1, -1))]))
+        rows = n - 1
     need = 0.0
     for h in heads:
         h.keepWithNext = 0

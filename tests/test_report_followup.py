@@ -325,3 +325,25 @@ def assert_margins_blank(images: list[Image.Image], dpi: int = 40, band_mm: floa
 def test_followup_pages_stay_inside_their_margins(followup, tmp_path):
     for lang, pdf in followup[2].items():
         assert_margins_blank(page_images(pdf, tmp_path / lang))
+
+
+def test_a_short_table_moves_whole_with_its_heading():
+    """Three rows (a strategy pillar's appendix) never split two and one: heading and table move on."""
+    from reportlab.platypus import SimpleDocTemplate, Spacer
+
+    from report.layout import MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_H, P, W, heads_with_table, table
+
+    rows = [["question", "answer"]] + [[f"row{i:02d}", "x"] for i in range(1, 4)]
+    probe = table(rows, [W * 0.5, W * 0.5])
+    probe.wrap(W, 1000)
+    head = P("Heading", "h2")
+    head_h = head.wrap(W, 1000)[1] + head.getSpaceBefore() + head.getSpaceAfter()
+    frame_h = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 12
+    fill = frame_h - head_h - sum(probe._rowHeights[:3]) - 2  # room for the header and two rows
+    buf = BytesIO()
+    doc = SimpleDocTemplate(buf, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+                            bottomMargin=MARGIN_BOTTOM, invariant=1)
+    doc.build([Spacer(1, fill), *heads_with_table([P("Heading", "h2")], table(rows, [W * 0.5, W * 0.5]))])
+    pages = page_texts(buf.getvalue())
+    assert len(pages) == 2 and "Heading" not in pages[0] and "row01" not in pages[0]
+    assert all(f"row0{i}" in pages[1] for i in (1, 2, 3)) and "Heading" in pages[1]
