@@ -18,12 +18,14 @@ Deterministic and in DejaVu Sans, like the roadmap (``report.layout``).
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from xml.sax.saxutils import unescape
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from report.fonts import FONT, clean
+from report.fonts import FONT, clean, width
 from report.layout import (
     ACCENT,
     MUTED,
@@ -92,13 +94,12 @@ class _Form:
         ]))
         return tbl
 
-    def _columns(self, labels: list[str]) -> int:
-        """Two columns when every label fits half the width on one line (short answers: less paper)."""
-        from report.fonts import width
-
+    def _columns(self, items: list[str]) -> int:
+        """Two columns when every answer fits half the width on one line (short answers: less paper)."""
         st = styles()["tick"]
         room = (W - 8 * mm) / 2 - st.leftIndent - 10
-        return 2 if len(labels) > 2 and all(width(clean(x), st.fontSize) <= room for x in labels) else 1
+        plain = [unescape(re.sub(r"<[^>]+>", "", x)) for x in items]
+        return 2 if len(items) > 2 and all(width(x, st.fontSize) <= room for x in plain) else 1
 
     def option_items(self, question: Any) -> list[str]:
         lang = self.lang
