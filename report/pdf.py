@@ -769,7 +769,8 @@ class _Report:
         codes = [c for c in (_code_of(self.q, qid) for qid in (questions or [])) if c]
         if not codes:
             return reason
-        listed = self.T("criteria_codes", codes=", ".join(dict.fromkeys(codes)))
+        codes = list(dict.fromkeys(codes))
+        listed = plural(self.lang, "criteria_codes", len(codes), codes=", ".join(codes))
         return f"{reason} ({listed})" if reason else listed
 
     def _flag(self, value: Any) -> str:

@@ -414,6 +414,7 @@ _PAIRS: dict[str, tuple[str, str]] = {
     # -- framework codes
     "code": ("Mã", "Code"),
     "criteria_codes": ("Tiêu chí {codes}", "Criteria {codes}"),
+    "criteria_codes_one": ("Tiêu chí {codes}", "Criterion {codes}"),
     # -- bounded user text
     "cut": ("…", "…"),
     # -- the blank paper form (report.forms)

@@ -349,3 +349,11 @@ def test_a_short_table_moves_whole_with_its_heading():
     pages = page_texts(buf.getvalue())
     assert len(pages) == 2 and "Heading" not in pages[0] and "row01" not in pages[0]
     assert all(f"row0{i}" in pages[1] for i in (1, 2, 3)) and "Heading" in pages[1]
+
+
+def test_one_criterion_is_singular_in_english():
+    from report.text import plural
+
+    assert plural("en", "criteria_codes", 1, codes="2.1.1") == "Criterion 2.1.1"
+    assert plural("en", "criteria_codes", 2, codes="2.1.1, 2.1.2") == "Criteria 2.1.1, 2.1.2"
+    assert plural("vi", "criteria_codes", 1, codes="2.1.1") == "Tiêu chí 2.1.1"
