@@ -18,6 +18,9 @@ from report.fonts import FONT, FONT_BOLD, fit, width
 FIRM = colors.HexColor("#1565c0")
 FIRM_FILL = colors.Color(0x15 / 255, 0x65 / 255, 0xC0 / 255, alpha=0.22)
 PEERS = colors.HexColor("#ef6c00")
+BEFORE = colors.HexColor("#90a4ae")  # a previous assessment: grey, the present in the firm's blue
+PROVINCE = colors.HexColor("#ef6c00")
+NATIONAL = colors.HexColor("#6d4c41")
 GRID = colors.HexColor("#c9d1d9")
 INK = colors.HexColor("#263238")
 MUTED = colors.HexColor("#607d8b")
@@ -173,10 +176,40 @@ def benchmark_bars(
     width_pt: float = 460,
 ) -> Drawing:
     """Horizontal bars per pillar: the firm's percent next to the peer mean."""
+    return grouped_bars(names, [firm, peers], labels, width_pt, colours=(FIRM, PEERS))
+
+
+def paired_bars(
+    names: list[str],
+    upper: list[float | None],
+    lower: list[float | None],
+    labels: tuple[str, str],
+    width_pt: float = 460,
+    colours: tuple[colors.Color, colors.Color] = (FIRM, PEERS),
+    row_h: float = 30,
+) -> Drawing:
+    """Two bars per pillar, ``upper`` above ``lower`` (e.g. last time above this time)."""
+    return grouped_bars(names, [upper, lower], labels, width_pt, colours=colours, row_h=row_h)
+
+
+def grouped_bars(
+    names: list[str],
+    series: list[list[float | None]],
+    labels: tuple[str, ...],
+    width_pt: float = 460,
+    colours: tuple[colors.Color, ...] = (FIRM, PEERS),
+    row_h: float = 30,
+    missing: str = "",
+) -> Drawing:
+    """Horizontal bars of percents (0–100): one group per name, the series top to bottom in the
+    order given, each bar labelled with its value. A None value draws no bar and, when
+    ``missing`` is given, that word where the bar's label would be (a suppressed figure is
+    marked, never shown as 0)."""
     font_size = 8
     label_w = 150
     n = len(names)
-    row_h = 30
+    k = max(1, len(series))
+    row_h = max(row_h, 7 * k + 6)
     legend_h = 18
     axis_h = 18
     h = n * row_h + legend_h + axis_h + 6
@@ -187,13 +220,10 @@ def benchmark_bars(
     chart.width = width_pt - label_w - 16
     chart.height = n * row_h
     # the first category and the first series are drawn at the bottom: reverse both so that the
-    # first pillar is on top and, within a pillar, the firm's bar above the peers' one
-    chart.data = [
-        [v or 0 for v in reversed(peers)],
-        [v or 0 for v in reversed(firm)],
-    ]
-    chart.bars[0].fillColor = PEERS
-    chart.bars[1].fillColor = FIRM
+    # first name is on top and, within a group, the first series above the next
+    chart.data = [[v or 0 for v in reversed(values)] for values in reversed(series)]
+    for i, colour in enumerate(reversed(colours[:k])):
+        chart.bars[i].fillColor = colour
     chart.bars.strokeColor = None
     chart.barSpacing = 1
     chart.groupSpacing = 8
@@ -216,6 +246,12 @@ def benchmark_bars(
     chart.barLabels.boxAnchor = "w"
     chart.barLabels.dx = 3
     chart.barLabels.fillColor = INK
+    if any(v is None for values in series for v in values):
+        # no "0" label on a bar that is not there: label each bar by hand (the value or the mark)
+        chart.barLabelArray = [
+            [_bar_label(v, missing) for v in reversed(values)] for values in reversed(series)
+        ]
+        chart.barLabelFormat = "values"
     d.add(chart)
     # category labels drawn by hand: wrapped to the label column, never cut off
     for i, name in enumerate(names):
@@ -227,7 +263,47 @@ def benchmark_bars(
                 String(label_w - 6, top - j * font_size * 1.15, line, fontName=FONT, fontSize=font_size,
                        fillColor=INK, textAnchor="end")
             )
-    _legend(d, label_w, 2, [(FIRM, labels[0]), (PEERS, labels[1])], width_pt - label_w - 16)
+    if k > 2:  # three or more names: the legend takes the whole width
+        _legend(d, 4, 2, list(zip(colours[:k], labels)), width_pt - 8)
+    else:
+        _legend(d, label_w, 2, list(zip(colours[:k], labels)), width_pt - label_w - 16)
+    return d
+
+
+def _bar_label(value: float | None, missing: str) -> str:
+    return missing if value is None else f"{value:.0f}"
+
+
+def level_bars(
+    levels: list[tuple[int, str]],
+    counts: list[float | None],
+    labels: list[str],
+    top: int = 5,
+    width_pt: float = 460,
+    row_h: float = 16,
+) -> Drawing:
+    """How many firms are at each level: one bar per level in its level colour, as long as its
+    count (the largest the full width), with ``labels`` (e.g. "12 (63%)", or "hidden" for a
+    suppressed count: no bar is drawn for None)."""
+    font_size = 8
+    label_w = 150
+    value_w = 70
+    n = len(levels)
+    h = n * row_h + 8
+    d = new_drawing(width_pt, h)
+    room = width_pt - label_w - value_w
+    biggest = max((c for c in counts if c), default=0)
+    for i, ((level, name), count, label) in enumerate(zip(levels, counts, labels)):
+        y = h - (i + 1) * row_h
+        d.add(String(label_w - 6, y + row_h / 2 - 3, fit(f"{level} · {name}", font_size, label_w - 10),
+                     fontName=FONT, fontSize=font_size, fillColor=INK, textAnchor="end"))
+        bar = room * count / biggest if count and biggest else 0
+        d.add(Rect(label_w, y + 2, room, row_h - 4, fillColor=colors.HexColor("#f3f6f9"), strokeColor=None))
+        if bar:
+            d.add(Rect(label_w, y + 2, bar, row_h - 4, fillColor=level_colour(level, top), strokeColor=INK,
+                       strokeWidth=0.3))
+        d.add(String(label_w + bar + 4, y + row_h / 2 - 3, label, fontName=FONT_BOLD if count else FONT,
+                     fontSize=font_size, fillColor=INK if count is not None else MUTED))
     return d
 
 

@@ -1,48 +1,80 @@
 """The PDF roadmap: the document an SME owner keeps and a facilitator hands out.
 
 ``render_pdf(questionnaire, result, recommendations, profile, lang="vi", benchmark=None,
-answers=None, when=None) -> bytes``. Pages: cover; one-page summary with the radar chart;
-results by pillar (and bars against the peer benchmark when one is given); a page per pillar;
-the phased roadmap with targets; the recommended platforms; Vietnamese support for SMEs; an
-appendix with every answer. A header and a "page X of Y" footer on every page.
+answers=None, when=None, *, code=None, previous=None, previous_when=None) -> bytes``.
+
+Pages: cover (the level, the resume code when given, what this assessment is and is not);
+one-page summary with the radar chart; results by pillar (for a follow-up, the change against
+the previous assessment; bars against the peer benchmark when one is given); a page per
+pillar; the phased roadmap with targets; the recommended platforms; support for SMEs in
+Vietnam; an appendix with every answer. A header and a "page X of Y" footer on every page.
+Where a question carries its framework code (DBI "1.1.2"), the PDF prints it wherever it
+names the question.
 
 Deterministic: ``invariant=1`` and a fixed ``when`` give byte-identical output for the same
-input. All text is set in DejaVu Sans (``report.fonts``); text from users and data files goes
-through ``para`` (cleaned for the font, markup escaped) before it reaches a Paragraph.
+input. Dates are the day in Vietnam (UTC+7). All text is set in DejaVu Sans
+(``report.fonts``); text from users and data files goes through ``para`` (cleaned for the
+font, markup escaped) before it reaches a Paragraph; a firm name is cut to ``MAX_NAME``.
 """
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Iterable
-from datetime import date
-from functools import lru_cache
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_LEFT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
     Spacer,
     Table,
     TableStyle,
 )
 
 from report import charts
-from report.fonts import FONT, FONT_BOLD, clean, fit, register
-from report.text import format_condition, format_date, format_number, format_percent, lang_of, t
+from report.fonts import FONT, clean
+from report.layout import (
+    ACCENT,
+    INK,
+    MARGIN_BOTTOM,
+    MARGIN_TOP,
+    MARGIN_X,
+    MAX_NAME,
+    PAGE_H,
+    PAGE_W,
+    PALE,
+    RULE,
+    SMALL,
+    Decor,
+    M,
+    P,
+    Para,
+    W,
+    bounded,
+    build_pdf,
+    heads_with_table,
+    para,
+    styles,
+    table,
+)
+from report.layout import get as _get
+from report.layout import txt as _txt
+from report.text import (
+    format_condition,
+    format_date,
+    format_number,
+    format_percent,
+    lang_of,
+    local_date,
+    plural,
+    t,
+)
 from scoring.engine import ANSWERED, HIDDEN, NOT_APPLICABLE, UNANSWERED
 from scoring.model import (
     MatrixQuestion,
@@ -53,35 +85,26 @@ from scoring.model import (
     TextQuestion,
 )
 from scoring.next_level import next_level
+from scoring.profile import ProfileError, load_profile_reference
 
-PAGE_W, PAGE_H = A4
-MARGIN_X = 18 * mm
-MARGIN_TOP = 22 * mm
-MARGIN_BOTTOM = 20 * mm
-W = PAGE_W - 2 * MARGIN_X  # frame width
+__all__ = [  # the layout names older callers and tests import from here
+    "MARGIN_BOTTOM", "MARGIN_TOP", "MARGIN_X", "PAGE_H", "PAGE_W", "W", "P", "M", "Para", "para", "styles",
+    "MAX_NAME", "answer_text", "bounded", "render_pdf", "_heads_with_table", "_table",
+]
 
-INK = charts.INK
-MUTED = charts.MUTED
-ACCENT = charts.FIRM
-RULE = colors.HexColor("#cfd8dc")
-PALE = colors.HexColor("#f3f6f9")
-HEAD_BG = colors.HexColor("#e3ecf7")
+_table = table
+_heads_with_table = heads_with_table
+
 PHASE_BG = {"0-3": colors.HexColor("#e8f5e9"), "3-12": colors.HexColor("#fff8e1"), "12-24": colors.HexColor("#e3f2fd")}
 PHASE_INK = {"0-3": colors.HexColor("#2e7d32"), "3-12": colors.HexColor("#ef6c00"), "12-24": colors.HexColor("#1565c0")}
+UP_INK = "#2e7d32"
+DOWN_INK = "#c62828"
 PHASES = ("0-3", "3-12", "12-24")
-SMALL = "<font size='7.5' color='#607d8b'>"  # the small grey print of a mixed table cell
 MAX_USER_TEXT = 2000  # characters of a free-text answer printed (the questionnaire's own limit)
+MAX_CODE = 40  # characters of a resume code printed (codes are 12 letters and dashes)
 
 
 # ---------------------------------------------------------------- text helpers
-
-
-def para(text: Any, limit: int | None = None) -> str:
-    """User or data text as Paragraph markup: cleaned for the font, escaped, newlines kept."""
-    s = clean(text)
-    if limit is not None and len(s) > limit:
-        s = s[:limit].rstrip() + "…"
-    return escape(s).replace("\n", "<br/>")
 
 
 def _level_name(q: Questionnaire, level: int | None, lang: str) -> str:
@@ -104,190 +127,17 @@ def _top_level(q: Questionnaire) -> int:
     return max((lv.level for lv in q.levels), default=5)
 
 
-def _get(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def _txt(value: Any, lang: str) -> str:
-    """A ``Text`` (or a plain string, or None) in the chosen language."""
-    if value is None:
+def _code_of(q: Questionnaire, qid: str) -> str:
+    """The framework code of a question ("1.1.2"), or "" (no code, or an id the questionnaire lacks)."""
+    try:
+        return (q.question(qid).code or "").strip()
+    except KeyError:
         return ""
-    if hasattr(value, "get") and not isinstance(value, dict):
-        return value.get(lang)
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get("vi") or next(iter(value.values()), ""))
-    return str(value)
 
 
-# ---------------------------------------------------------------- styles
-
-
-@lru_cache(maxsize=1)
-def styles() -> dict[str, ParagraphStyle]:
-    register()
-    base = ParagraphStyle(
-        "body", fontName=FONT, fontSize=9.5, leading=13, textColor=INK, bulletFontName=FONT,
-        spaceAfter=4, splitLongWords=1, allowWidows=0, allowOrphans=0,
-    )
-
-    def s(name: str, **kw: Any) -> ParagraphStyle:
-        return ParagraphStyle(name, parent=base, **kw)
-
-    return {
-        "body": base,
-        "small": s("small", fontSize=8, leading=10.5, textColor=MUTED),
-        "cell": s("cell", fontSize=8.5, leading=11, spaceAfter=0),
-        "cell_b": s("cell_b", fontName=FONT_BOLD, fontSize=8.5, leading=11, spaceAfter=0),
-        "cell_mixed": s("cell_mixed", fontSize=8.5, leading=11, spaceAfter=0),
-        "cell_small": s("cell_small", fontSize=7.5, leading=9.5, spaceAfter=0, textColor=MUTED),
-        "th": s("th", fontName=FONT_BOLD, fontSize=8.5, leading=11, spaceAfter=0),
-        "h1": s("h1", fontName=FONT_BOLD, fontSize=17, leading=21, spaceBefore=16, spaceAfter=8,
-                textColor=ACCENT, keepWithNext=1),
-        "h2": s("h2", fontName=FONT_BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=5, keepWithNext=1),
-        "h3": s("h3", fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=6, spaceAfter=3, keepWithNext=1),
-        "bullet": s("bullet", leftIndent=12, bulletIndent=2, spaceAfter=2),
-        "num": s("num", leftIndent=16, bulletIndent=0, spaceAfter=4, bulletFontName=FONT_BOLD),
-        "cover_tool": s("cover_tool", fontName=FONT_BOLD, fontSize=13, leading=16, textColor=ACCENT),
-        "cover_sub": s("cover_sub", fontSize=9.5, leading=12, textColor=MUTED),
-        "cover_title": s("cover_title", fontName=FONT_BOLD, fontSize=24, leading=30, spaceBefore=20,
-                         spaceAfter=16),
-        "cover_label": s("cover_label", fontSize=9, leading=11, textColor=MUTED, spaceAfter=1),
-        "cover_name": s("cover_name", fontName=FONT_BOLD, fontSize=18, leading=23, spaceAfter=10),
-        "cover_meta": s("cover_meta", fontSize=10.5, leading=14, spaceAfter=2),
-        "level_label": s("level_label", fontSize=10, leading=13, alignment=TA_CENTER, textColor=MUTED),
-        "level_big": s("level_big", fontName=FONT_BOLD, fontSize=26, leading=32, alignment=TA_CENTER),
-        "level_pts": s("level_pts", fontSize=10.5, leading=14, alignment=TA_CENTER),
-        "badge": s("badge", fontName=FONT_BOLD, fontSize=9.5, leading=12, alignment=TA_CENTER,
-                   textColor=colors.HexColor("#8d4b00")),
-        "caption": s("caption", fontSize=8, leading=10, textColor=MUTED, alignment=TA_CENTER),
-        "phase": s("phase", fontName=FONT_BOLD, fontSize=9.5, leading=12, spaceAfter=0, alignment=TA_LEFT),
-    }
-
-
-def P(text: str, style: str = "body", **kw: Any) -> Paragraph:
-    return Paragraph(text, styles()[style], **kw)
-
-
-def M(markup: str, col_width: float, style: str = "cell") -> Paragraph | str:  # noqa: N802
-    """A table cell: plain one-line text as a string (drawn directly, nothing to parse or wrap),
-    anything else as a Paragraph. Markup without '<' or '&' is exactly its plain text."""
-    st = styles()[style]
-    if (
-        "<" not in markup
-        and "&" not in markup
-        and "\n" not in markup
-        and st.fontName == FONT
-        and stringWidth(markup, FONT, st.fontSize) <= col_width - 9
-    ):
-        return markup
-    return Paragraph(markup, st)
-
-
-def _grid(extra: Iterable[tuple] = (), header: bool = True) -> TableStyle:
-    cmds: list[tuple] = [
-        ("FONTNAME", (0, 0), (-1, -1), FONT),  # string cells (see M) look like the "cell" style
-        ("FONTSIZE", (0, 0), (-1, -1), 8.5),
-        ("LEADING", (0, 0), (-1, -1), 11),
-        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
-        ("TOPPADDING", (0, 0), (-1, -1), 3),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ("LEFTPADDING", (0, 0), (-1, -1), 4),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ]
-    if header:
-        cmds += [("BACKGROUND", (0, 0), (-1, 0), HEAD_BG), ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT)]
-    return TableStyle(cmds + list(extra))
-
-
-def _table(rows: list[list[Any]], widths: list[float], extra: Iterable[tuple] = (), header: bool = True) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
-    table.setStyle(_grid(extra, header))
-    return table
-
-
-def _heads_with_table(heads: list[Flowable], table: Table, rows: int = 1) -> list[Flowable]:
-    """Headings followed by a long table that may run over pages.
-
-    ``keepWithNext`` on a heading would bind it to the WHOLE table: a table a little too long
-    for the rest of the page then moves entirely to the next one and leaves the page half
-    empty. Instead the headings go to a new page only when they, the table's header row and its
-    first ``rows`` rows do not fit; the table then splits where it must (its header repeats),
-    never leaving a single row alone on either page.
-    """
-    n = len(table._cellvalues)
-    if n >= 5:  # a split leaves at least two rows on either side: no lone row on a page
-        table.setStyle(TableStyle([("NOSPLIT", (0, 1), (-1, 2)), ("NOSPLIT", (0, n - 2), (-1, n - 1))]))
-        rows = max(rows, 2)
-    need = 0.0
-    for h in heads:
-        h.keepWithNext = 0
-        need += h.wrap(W, PAGE_H)[1] + h.getSpaceBefore() + h.getSpaceAfter()
-    table.wrap(W, PAGE_H)
-    heights = list(getattr(table, "_rowHeights", None) or [])
-    need += sum(heights[: 1 + rows]) + 4
-    return [CondPageBreak(need), *heads, table]
-
-
-# ---------------------------------------------------------------- header, footer, page numbers
-
-
-class _Decor:
-    """What the header and footer say (the same on every page but the numbers)."""
-
-    def __init__(self, lang: str, firm: str, footer: str, when: str):
-        self.lang = lang
-        self.firm = firm
-        self.footer = footer
-        self.when = when
-
-    def draw(self, canvas: Canvas, page: int, total: int) -> None:
-        canvas.saveState()
-        top = PAGE_H - 12 * mm
-        canvas.setFont(FONT_BOLD, 8)
-        canvas.setFillColor(ACCENT)
-        tool = t(self.lang, "tool_name")
-        canvas.drawString(MARGIN_X, top, tool)
-        used = canvas.stringWidth(tool, FONT_BOLD, 8) + 12
-        canvas.setFont(FONT, 8)
-        canvas.setFillColor(MUTED)
-        if self.firm:
-            canvas.drawRightString(PAGE_W - MARGIN_X, top, fit(self.firm, 8, W - used))
-        canvas.setStrokeColor(RULE)
-        canvas.setLineWidth(0.5)
-        canvas.line(MARGIN_X, top - 4, PAGE_W - MARGIN_X, top - 4)
-        bottom = 11 * mm
-        canvas.line(MARGIN_X, bottom + 10, PAGE_W - MARGIN_X, bottom + 10)
-        number = t(self.lang, "page_of", x=page, y=total)
-        canvas.setFont(FONT, 8)
-        canvas.drawRightString(PAGE_W - MARGIN_X, bottom, number)
-        room = W - canvas.stringWidth(number, FONT, 8) - 16
-        canvas.drawString(MARGIN_X, bottom, fit(f"{self.footer} · {self.when}", 8, room))
-        canvas.restoreState()
-
-
-class _NumberedCanvas(Canvas):
-    """Keeps each page until the end so that the footer can say "page X of Y" in one pass."""
-
-    def __init__(self, *args: Any, decor: _Decor, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self._decor = decor
-        self._pages: list[dict[str, Any]] = []
-
-    def showPage(self) -> None:  # noqa: N802 (reportlab's name)
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, 1):
-            self.__dict__.update(state)
-            self._decor.draw(self, number, total)
-            Canvas.showPage(self)
-        Canvas.save(self)
+def _with_code(code: str, markup: str) -> str:
+    """A question's words led by its code in small grey print."""
+    return f"{SMALL}{para(code)}</font>\u00a0 {markup}" if code else markup
 
 
 # ---------------------------------------------------------------- answers in words
@@ -353,71 +203,89 @@ def answer_text(q: Any, status: str, value: Any, lang: str) -> str:
 # ---------------------------------------------------------------- profile words
 
 
+def _reference():
+    """The bundled provinces, sectors and size bands, or None when the file cannot be read (the
+    report then prints the ids as given rather than fail)."""
+    try:
+        return load_profile_reference()
+    except (ProfileError, OSError):
+        return None
+
+
 def _profile_lines(profile: Any, lang: str) -> list[tuple[str, str]]:
     if profile is None:
         return []
+    ref = _reference()
     out: list[tuple[str, str]] = []
-    sector = _get(profile, "sector")
+    sector = bounded(_get(profile, "sector"), 40)
     if sector:
-        name = None
-        try:
-            from scoring.recommend import SECTOR_NAMES
-
-            pair = SECTOR_NAMES.get(str(sector).upper())
-            name = pair[0 if lang == "vi" else 1] if pair else None
-        except ImportError:  # pragma: no cover - recommend is part of the project
-            pass
-        out.append((t(lang, "sector"), f"{sector} — {name}" if name else str(sector)))
-    size = _get(profile, "size_band")
+        found = ref.sector(sector.upper()) if ref is not None else None
+        out.append((t(lang, "sector"), f"{sector.upper()} — {found.name.get(lang)}" if found else sector))
+    size = bounded(_get(profile, "size_band"), 40)
     if size:
-        name = _size_name(str(size), lang)
-        out.append((t(lang, "size"), name[:1].upper() + name[1:] if name else str(size)))
-    province = _get(profile, "province")
+        found = ref.size_band(size) if ref is not None else None
+        name = found.name.get(lang) if found else size
+        out.append((t(lang, "size"), name[:1].upper() + name[1:]))
+    province = bounded(_get(profile, "province"))
     if province:
-        out.append((t(lang, "province"), _province_name(str(province), lang)))
+        out.append((t(lang, "province"), _province_name(province, lang, ref)))
     staff = _get(profile, "staff")
     if staff is not None:
-        out.append((t(lang, "staff"), str(staff)))
+        out.append((t(lang, "staff"), bounded(staff, 20)))
     return out
 
 
-def _province_name(pid: str, lang: str) -> str:
+def _province_name(pid: str, lang: str, ref: Any = None) -> str:
     """The unit's name from the reference list ("ha_noi" → Hà Nội / Hanoi; a former province or
     an alias → the current unit); an unknown value as it was given, never a made-up spelling."""
-    try:
-        from scoring.profile import province_from_name
-
-        found = province_from_name(pid)
-        if found is not None:
-            return found.name.get(lang)
-    except Exception:  # noqa: BLE001 - an unreadable reference file must not stop the report
-        pass
+    ref = ref if ref is not None else _reference()
+    found = ref.province_from_name(pid) if ref is not None else None
+    if found is not None:
+        return found.name.get(lang)
     return pid.replace("_", " ").title() if re.fullmatch(r"[a-z0-9_]+", pid) else pid
 
 
-def _size_name(band: str, lang: str) -> str | None:
-    """The size band's name from the reference list (Doanh nghiệp siêu nhỏ / Micro enterprise)."""
-    try:
-        from scoring.profile import load_profile_reference
+# ---------------------------------------------------------------- the previous assessment
 
-        found = load_profile_reference().size_band(band)
-        if found is not None:
-            return found.name.get(lang)
-    except Exception:  # noqa: BLE001 - fall back to the recommender's names
-        pass
-    try:
-        from scoring.recommend import SIZE_NAMES
 
-        return SIZE_NAMES.get(band, {}).get(lang)
-    except ImportError:  # pragma: no cover - recommend is part of the project
-        return None
+@dataclass(frozen=True)
+class _Snapshot:
+    """What the comparison needs of an assessment, from a ``Result`` or its ``to_dict()``."""
+
+    questionnaire_id: str
+    version: str
+    total: float | None
+    max_total: float | None
+    percent: float | None
+    level: int | None
+    pillars: dict[str, tuple[float | None, int | None]]  # pillar id → (percent, level)
+
+    @classmethod
+    def of(cls, result: Any) -> _Snapshot:
+        if isinstance(result, Mapping):  # Result.to_dict(): {"questionnaire": {"id", "version"}, ...}
+            meta = result.get("questionnaire") or {}
+            qid, version = meta.get("id", ""), meta.get("version", "")
+            level = result.get("overall_level")
+        else:
+            qid, version = _get(result, "questionnaire_id", ""), _get(result, "version", "")
+            level = _get(result, "overall_level")
+        pillars = {}
+        for pid, p in (_get(result, "pillars") or {}).items():
+            pillars[str(pid)] = (_number(_get(p, "percent")), _get(p, "level"))
+        return cls(str(qid or ""), str(version or ""), _number(_get(result, "total")),
+                   _number(_get(result, "max_total")), _number(_get(result, "percent")), level, pillars)
+
+
+def _number(x: Any) -> float | None:
+    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
 
 
 # ---------------------------------------------------------------- the builder
 
 
 class _Report:
-    def __init__(self, q, result, recs, profile, lang, benchmark, answers, when):
+    def __init__(self, q, result, recs, profile, lang, benchmark, answers, when: date, code=None, previous=None,
+                 previous_when: date | None = None):
         self.q = q
         self.r = result
         self.recs = recs
@@ -426,11 +294,15 @@ class _Report:
         self.bench = benchmark
         self.answers = answers
         self.when = when
+        self.code = bounded(code, MAX_CODE) if code else ""
+        self.previous = _Snapshot.of(previous) if previous is not None else None
+        self.previous_when = previous_when
         self.top = _top_level(q)
         self.pillar_names = {p.id: p.name.get(lang) for p in q.pillars}
         # logical order: para() and the header put right-to-left runs in visual order, once
-        self.firm = clean(_get(profile, "name") or "", visual=False).strip()
+        self.firm = bounded(_get(profile, "name") or "")
         self.compact = bool(q.indicative or getattr(result, "indicative", False))
+        self.has_codes = any((question.code or "").strip() for _, question in q.questions())
 
     # -- small pieces
     def T(self, key: str, **kw: Any) -> str:  # noqa: N802
@@ -445,6 +317,13 @@ class _Report:
         roadmap = _get(self.recs, "roadmap")
         phases = _get(roadmap, "phases") or {}
         return [a for ph in PHASES for a in phases.get(ph, [])]
+
+    def _frame(self) -> str:
+        return self.T("frame_criteria" if self.has_codes else "frame_pillars")
+
+    def _points(self, total: float | None, maximum: float | None, percent: float | None) -> str:
+        return self.T("points", points=format_number(total, self.lang), max=format_number(maximum, self.lang),
+                      percent=format_percent(percent, self.lang))
 
     # -- sections
     def cover(self) -> list[Flowable]:
@@ -461,23 +340,26 @@ class _Report:
         meta = [(label, value) for label, value in _profile_lines(self.profile, lang)]
         meta.append((self.T("date"), format_date(self.when, lang)))
         meta.append((self.T("questionnaire"), f"{q.title.get(lang)} ({self.T('version', v=q.version)})"))
+        if self.previous is not None:
+            before = _level_label(q, self.previous.level, lang) if self.previous.level is not None else ""
+            when = format_date(self.previous_when, lang) if self.previous_when else ""
+            meta.append((self.T("previous_label"), " · ".join(x for x in (when, before) if x) or "—"))
         rows = [[P(para(label), "cover_label"), P(para(value), "cover_meta")] for label, value in meta]
-        table = Table(rows, colWidths=[42 * mm, W - 42 * mm], hAlign="LEFT")
-        table.setStyle(TableStyle([
+        meta_table = Table(rows, colWidths=[42 * mm, W - 42 * mm], hAlign="LEFT")
+        meta_table.setStyle(TableStyle([
             ("FONTNAME", (0, 0), (-1, -1), FONT),
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LEFTPADDING", (0, 0), (-1, -1), 0),
             ("TOPPADDING", (0, 0), (-1, -1), 1),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
         ]))
-        out += [table, Spacer(1, 10 * mm)]
+        out += [meta_table, Spacer(1, 10 * mm if self.code == "" else 6 * mm)]
 
         level = r.overall_level
         box = [
             [P(self.T("overall"), "level_label")],
             [P(f"{self.T('level_n', n=level)} · {para(_level_name(q, level, lang))}", "level_big")],
-            [P(self.T("points", points=format_number(r.total, lang), max=format_number(r.max_total, lang),
-                      percent=format_percent(r.percent, lang)), "level_pts")],
+            [P(self._points(r.total, r.max_total, r.percent), "level_pts")],
         ]
         if r.indicative or q.indicative:
             box.append([P(self.T("indicative").upper(), "badge")])
@@ -492,11 +374,31 @@ class _Report:
         out += [level_box, Spacer(1, 4 * mm)]
         levels = [(lv.level, lv.name.get(lang)) for lv in q.levels]
         out.append(charts.level_scale(levels, level, W))
+        if self.previous is not None:
+            out.append(P(self.T("progress_since", change=self._overall_change()), "body"))
         if r.indicative or q.indicative:
             note = q.indicative_note.get(lang) if q.indicative_note else self.T("indicative_note")
             out.append(P(para(note), "body"))
-        out += [Spacer(1, 8 * mm), P(self.T("cover_note"), "small"), PageBreak()]
+        if self.code:
+            out += [Spacer(1, 4 * mm), self._code_box()]
+        out += [Spacer(1, 6 * mm), P(self._frame(), "small"), P(self.T("cover_note"), "small"), PageBreak()]
         return out
+
+    def _code_box(self) -> Table:
+        """The resume code, large, with what it is for: the only way back to these results."""
+        left = [P(self.T("code_label"), "cover_label"), P(f"<b>{para(self.code)}</b>", "code_big")]
+        box = Table([[left, P(self.T("code_note"), "small")]], colWidths=[W * 0.4, W * 0.6], hAlign="LEFT")
+        box.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("BACKGROUND", (0, 0), (-1, -1), PALE),
+            ("BOX", (0, 0), (-1, -1), 0.8, ACCENT),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 8),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ("TOPPADDING", (0, 0), (-1, -1), 6),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ]))
+        return box
 
     def _pillar_line(self, pid: str) -> str:
         p = self.r.pillars[pid]
@@ -511,9 +413,11 @@ class _Report:
             meaning = q.level(level).meaning.get(lang)
         except KeyError:
             meaning = ""
-        points = self.T("points", points=format_number(r.total, lang), max=format_number(r.max_total, lang),
-                        percent=format_percent(r.percent, lang))
+        points = self._points(r.total, r.max_total, r.percent)
         out.append(P(f"<b>{self.T('level_n', n=level)} · {para(_level_name(q, level, lang))}</b> — {points}"))
+        out.append(P(self.T("frame_short"), "small"))
+        if self.previous is not None:
+            out.append(P(self.T("progress_since", change=self._overall_change())))
         if meaning:
             out.append(P(f"<b>{self.T('what_level_means')}:</b> {para(meaning)}"))
         out += self._next_level()
@@ -571,6 +475,105 @@ class _Report:
         pillars = _get(self.bench, "pillars") or {}
         return [float(pillars.get(p.id) or 0) for p in self.q.pillars]
 
+    # -- the change against the previous assessment
+    def _same_questionnaire(self) -> bool:
+        return self.previous is not None and self.previous.questionnaire_id in ("", self.r.questionnaire_id)
+
+    def _level_change(self, before: int | None, now: int | None) -> str:
+        if now is None:
+            return ""
+        if before is None or before == now:
+            return self.T("level_same", level=now)
+        return self.T("level_up" if now > before else "level_down", level=now)
+
+    def _overall_change(self) -> str:
+        """In words: "up 22 points, up to level 2" (points only when the questionnaire is the same)."""
+        prev, r = self.previous, self.r
+        parts = []
+        if self._same_questionnaire() and prev.total is not None:
+            delta = round(r.total - prev.total, 1)
+            n = format_number(abs(delta), self.lang)
+            key = "points_same" if delta == 0 else "points_up" if delta > 0 else "points_down"
+            parts.append(plural(self.lang, key, abs(delta), n=n))
+        parts.append(self._level_change(prev.level, r.overall_level))
+        return ", ".join(p for p in parts if p)
+
+    def _pp_change(self, before: float | None, now: float | None) -> tuple[str, int | None]:
+        """A share's change in whole percentage points, from the rounded shares the page prints (so
+        that 8 % → 25 % reads "up 17", whatever the decimals were)."""
+        if before is None or now is None:
+            return "—", None
+        delta = int(round(now)) - int(round(before))
+        if delta == 0:
+            return self.T("pp_same"), 0
+        key = "pp_up" if delta > 0 else "pp_down"
+        return plural(self.lang, key, abs(delta), n=abs(delta)), delta
+
+    def _change_cell(self, before_pct, now_pct, before_level, now_level) -> str:
+        words, delta = self._pp_change(before_pct, now_pct)
+        if before_level is not None and now_level is not None and before_level != now_level:
+            words += ", " + self._level_change(before_level, now_level)
+        ink = UP_INK if delta and delta > 0 else DOWN_INK if delta and delta < 0 else "#607d8b"
+        return f"<font color='{ink}'>{words}</font>"
+
+    def _state(self, percent: float | None, level: int | None) -> str:
+        if percent is None and level is None:
+            return "—"
+        label = self.T("level_n", n=level) if level is not None else self.T("not_applicable_pillar")
+        return f"{format_percent(percent, self.lang)} · {label}"
+
+    def progress(self) -> list[Flowable]:
+        """Last time → this time, per pillar and overall, in words an owner reads."""
+        prev, q, r, lang = self.previous, self.q, self.r, self.lang
+        if prev is None:
+            return []
+        when = format_date(self.previous_when, lang) if self.previous_when else ""
+        before_label = self.T("progress_when", when=when) if when else self.T("progress_before")
+        same = self._same_questionnaire()
+        line = self.T(
+            "progress_line", before_label=before_label, now_label=self.T("progress_now"),
+            level_before=para(_level_label(q, prev.level, lang)) if prev.level is not None else "—",
+            points_before=self._points(prev.total, prev.max_total, prev.percent) if same else
+            format_percent(prev.percent, lang),
+            level_now=para(_level_label(q, r.overall_level, lang)),
+            points_now=self._points(r.total, r.max_total, r.percent) if same else format_percent(r.percent, lang),
+        )
+        heads: list[Flowable] = [P(self.T("progress_title"), "h2"), P(line), P(self.T("progress_since",
+                                 change=self._overall_change()))]
+        if not same:
+            heads.append(P(self.T("progress_other", id=para(prev.questionnaire_id)), "small"))
+        elif prev.version and prev.version != r.version:
+            heads.append(P(self.T("progress_version", old=para(prev.version), new=para(r.version)), "small"))
+        rows: list[list[Any]] = [[P(self.T("pillar"), "th"), P(self.T("progress_before"), "th"),
+                                  P(self.T("progress_now"), "th"), P(self.T("progress_change"), "th")]]
+        for p in q.pillars:
+            before_pct, before_level = prev.pillars.get(p.id, (None, None))
+            now = r.pillars[p.id]
+            rows.append([
+                P(para(p.name.get(lang)), "cell_b"),
+                M(self._state(before_pct, before_level), W * 0.16),
+                M(self._state(now.percent, now.level), W * 0.16),
+                P(self._change_cell(before_pct, now.percent, before_level, now.level), "cell"),
+            ])
+        rows.append([
+            P(self.T("progress_overall"), "cell_b"),
+            M(self._state(prev.percent, prev.level), W * 0.16),
+            M(self._state(r.percent, r.overall_level), W * 0.16),
+            P(self._change_cell(prev.percent, r.percent, prev.level, r.overall_level), "cell"),
+        ])
+        extra = [("LINEABOVE", (0, len(rows) - 1), (-1, len(rows) - 1), 0.8, ACCENT),
+                 ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), PALE)]
+        out: list[Flowable] = [Spacer(1, 4 * mm)]
+        out += heads_with_table(heads, table(rows, [W * 0.3, W * 0.16, W * 0.16, W * 0.38], extra), rows=len(rows) - 1)
+        names = [clean(p.name.get(lang)) for p in q.pillars]
+        drawing = charts.paired_bars(
+            names, [prev.pillars.get(p.id, (None, None))[0] for p in q.pillars],
+            [r.pillars[p.id].percent for p in q.pillars],
+            (self.T("progress_before"), self.T("progress_now")), W, colours=(charts.BEFORE, charts.FIRM), row_h=20,
+        )
+        out.append(KeepTogether([P(self.T("progress_chart"), "h3"), drawing]))
+        return out
+
     def results_table(self) -> list[Flowable]:
         lang, q, r = self.lang, self.q, self.r
         out: list[Flowable] = [P(self.T("pillars_table"), "h1")]
@@ -586,10 +589,12 @@ class _Report:
                 M(para(_level_label(q, pr.level, lang)), W * 0.3),
             ])
             extra.append(("BACKGROUND", (3, i), (3, i), charts.level_colour(pr.level, self.top)))
-        out.append(_table(rows, [W * 0.36, W * 0.14, W * 0.2, W * 0.3], extra))
+        out.append(table(rows, [W * 0.36, W * 0.14, W * 0.2, W * 0.3], extra))
+        out += self.progress()
         if self.bench is not None:
             n = _get(self.bench, "n") or 0
-            out += [Spacer(1, 6 * mm), P(self.T("bench_title"), "h2"), P(self.T("bench_note", n=n), "small")]
+            out += [Spacer(1, 6 * mm), CondPageBreak(70 * mm), P(self.T("bench_title"), "h2"),
+                    P(self.T("bench_note", n=n), "small")]
             names = [clean(p.name.get(lang)) for p in q.pillars]
             firm = [r.pillars[p.id].percent for p in q.pillars]
             peers = self._peer_values() or []
@@ -616,7 +621,8 @@ class _Report:
         strengths = r.strengths(pillar.id)
         if strengths:
             for qid in strengths:
-                out.append(P(para(q.question(qid).text.get(lang)), "bullet", bulletText="✓"))
+                text = para(q.question(qid).text.get(lang))
+                out.append(P(_with_code(_code_of(q, qid), text), "bullet", bulletText="✓"))
         else:
             out.append(P(self.T("nothing_working"), "small"))
         gaps_head = P(self.T("gaps"), "h2")
@@ -641,11 +647,11 @@ class _Report:
                 qr = r.questions.get(qid)
                 value = self._value(qid)
                 rows.append([
-                    M(para(question.text.get(lang)), W * 0.34),
+                    M(_with_code(_code_of(q, qid), para(question.text.get(lang))), W * 0.34),
                     M(answer_text(question, qr.status if qr else UNANSWERED, value, lang), W * 0.24),
                     P("<br/>".join(para(x) for x in texts) or self.T("none"), "cell"),
                 ])
-            out += _heads_with_table([gaps_head], _table(rows, [W * 0.34, W * 0.24, W * 0.42]))
+            out += heads_with_table([gaps_head], table(rows, [W * 0.34, W * 0.24, W * 0.42]))
         # a page per pillar; a quick check's short pillars share pages (no half-empty sheets)
         out.append(CondPageBreak(70 * mm) if self.compact and not last else PageBreak())
         return out
@@ -680,7 +686,8 @@ class _Report:
                 if support is not None and _txt(support, lang):
                     body += f"<br/>{SMALL}<b>{self.T('support')}:</b> {para(_txt(support, lang))}</font>"
                 # the pillar and step have their own columns: the answers behind the step are enough
-                reason = _txt(_get(a, "evidence"), lang) or _txt(_get(a, "reason"), lang)
+                reason = self._with_codes(_txt(_get(a, "evidence"), lang) or _txt(_get(a, "reason"), lang),
+                                          _get(a, "questions"))
                 if reason:
                     body += f"<br/>{SMALL}{para(reason)}</font>"
                 j = len(rows)
@@ -690,7 +697,7 @@ class _Report:
                     M(para(f"{_get(a, 'from_level')} → {_get(a, 'to_level')}"), W * 0.12),
                 ])
                 extra.append(("LINEBEFORE", (0, j), (0, j), 3, PHASE_INK[ph]))
-        out.append(_table(rows, [W * 0.66, W * 0.22, W * 0.12], extra))
+        out.append(table(rows, [W * 0.66, W * 0.22, W * 0.12], extra))
 
         targets = (_get(roadmap, "targets") or {}) if roadmap is not None else {}
         if targets:
@@ -708,7 +715,7 @@ class _Report:
                     row.append(M(para(_level_label(q, lv, lang)) if lv is not None else "—", W * 0.23))
                     textra.append(("BACKGROUND", (k, len(trows)), (k, len(trows)), charts.level_colour(lv, self.top)))
                 trows.append(row)
-            block.append(_table(trows, [W * 0.31, W * 0.23, W * 0.23, W * 0.23], textra))
+            block.append(table(trows, [W * 0.31, W * 0.23, W * 0.23, W * 0.23], textra))
             out.append(KeepTogether(block))
         out.append(PageBreak())
         return out
@@ -729,6 +736,7 @@ class _Report:
             reason = _txt(_get(c, "reason"), lang)
             if problem:
                 intro.append(P(para(problem), "body"))
+            reason = self._with_codes(reason, _get(c, "questions"))
             if reason:
                 intro.append(P(para(reason), "small"))
             picks = list(_get(c, "platforms") or [])
@@ -751,10 +759,19 @@ class _Report:
                         self.T("price", v=self._price(_get(p, "price_band"))),
                     ]), "cell_small"),
                 ])
-            table = _table(rows, [W * 0.24, W * 0.17, W * 0.37, W * 0.22])
-            out.append(KeepTogether([head, *intro, table]))  # no heading left alone at a page foot
+            platform_table = table(rows, [W * 0.24, W * 0.17, W * 0.37, W * 0.22])
+            out.append(KeepTogether([head, *intro, platform_table]))  # no heading left alone at a page foot
         out.append(PageBreak())
         return out
+
+    def _with_codes(self, reason: str, questions: Any) -> str:
+        """The answers behind a step or a category, followed by their criteria codes ("1.1.2, 3.2.4")."""
+        codes = [c for c in (_code_of(self.q, qid) for qid in (questions or [])) if c]
+        if not codes:
+            return reason
+        codes = list(dict.fromkeys(codes))
+        listed = plural(self.lang, "criteria_codes", len(codes), codes=", ".join(codes))
+        return f"{reason} ({listed})" if reason else listed
 
     def _flag(self, value: Any) -> str:
         key = f"flag_{value}" if value in ("yes", "no", "unknown") else "flag_unknown"
@@ -767,6 +784,7 @@ class _Report:
         out: list[Flowable] = [P(self.T("support_title"), "h1"), P(self.T("support_intro"))]
         for key in ("smedx", "decree80", "provincial", "how_to_start"):
             out += [P(self.T(f"{key}_title"), "h2"), P(self.T(f"{key}_body"))]
+        out += [P(self.T("dbi_title"), "h2"), P(self._frame())]
         box = Table([[P(self.T("support_disclaimer"), "small")]], colWidths=[W])
         box.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), PALE), ("BOX", (0, 0), (-1, -1), 0.5, RULE),
                                  ("FONTNAME", (0, 0), (-1, -1), FONT)]))
@@ -777,19 +795,26 @@ class _Report:
         lang, q, r = self.lang, self.q, self.r
         out: list[Flowable] = []
         heads: list[Flowable] = [P(self.T("appendix"), "h1")]
+        # a code column when the questionnaire has codes (plain strings: nothing to wrap)
+        widths = [W * 0.08, W * 0.5, W * 0.42] if self.has_codes else [W * 0.55, W * 0.45]
         for pillar in q.pillars:
-            rows: list[list[Any]] = [[P(self.T("question"), "th"), P(self.T("your_answer"), "th")]]
+            head = [P(self.T("question"), "th"), P(self.T("your_answer"), "th")]
+            rows: list[list[Any]] = [[P(self.T("code"), "th"), *head] if self.has_codes else head]
             for question in pillar.questions:
                 qr = r.questions.get(question.id)
                 status = qr.status if qr else UNANSWERED
                 value = None if status == HIDDEN else self._value(question.id)
                 style = "cell_small" if status == HIDDEN else "cell"
                 if status == HIDDEN:  # in small grey print
-                    rows.append([P(para(question.text.get(lang)), style), P(answer_text(question, status, value, lang), style)])
+                    cells = [P(para(question.text.get(lang)), style), P(answer_text(question, status, value, lang), style)]
                 else:
-                    rows.append([M(para(question.text.get(lang)), W * 0.55), M(answer_text(question, status, value, lang), W * 0.45)])
+                    cells = [M(para(question.text.get(lang)), widths[-2]), M(answer_text(question, status, value, lang),
+                                                                             widths[-1])]
+                if self.has_codes:
+                    cells.insert(0, M(para(question.code or ""), widths[0], style))
+                rows.append(cells)
             heads.append(P(para(pillar.name.get(lang)), "h2"))
-            out += _heads_with_table(heads, _table(rows, [W * 0.55, W * 0.45]))
+            out += heads_with_table(heads, table(rows, widths))
             heads = []
         return out
 
@@ -812,42 +837,31 @@ def render_pdf(
     lang: str = "vi",
     benchmark: Any = None,
     answers: dict | None = None,
-    when: date | None = None,
+    when: date | datetime | None = None,
+    *,
+    code: str | None = None,
+    previous: Any = None,
+    previous_when: date | datetime | None = None,
 ) -> bytes:
-    """The PDF roadmap as bytes (see the module docstring). Same input → same bytes."""
-    register()
+    """The PDF roadmap as bytes (see the module docstring). Same input → same bytes.
+
+    ``when``: the assessment's date, or an aware datetime (printed as the day in Vietnam, UTC+7);
+    None is today in Vietnam. ``code``: the resume code, printed on the cover. ``previous``: for
+    a follow-up, the assessment it follows (a ``Result`` or its ``to_dict()``), compared per
+    pillar and overall; ``previous_when``: its date (as ``when``). A naive datetime raises
+    ValueError.
+    """
     lang = lang_of(lang)
-    when = when or date.today()
-    report = _Report(questionnaire, result, recommendations, profile, lang, benchmark, answers, when)
+    day = local_date(when)
+    previous_day = local_date(previous_when) if previous_when is not None else None
+    report = _Report(questionnaire, result, recommendations, profile, lang, benchmark, answers, day, code, previous,
+                     previous_day)
     title = t(lang, "doc_title") + (f" — {report.firm}" if report.firm else "")  # metadata: logical order
-    decor = _Decor(
+    decor = Decor(
         lang,
         clean(report.firm),
         t(lang, "footer", title=clean(questionnaire.title.get(lang)), version=clean(questionnaire.version)),
-        format_date(when, lang),
+        format_date(day, lang),
     )
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buf,
-        pagesize=A4,
-        leftMargin=MARGIN_X,
-        rightMargin=MARGIN_X,
-        topMargin=MARGIN_TOP,
-        bottomMargin=MARGIN_BOTTOM,
-        title=title,
-        author=t(lang, "tool_name"),
-        subject=t(lang, "doc_subject"),
-        creator=t(lang, "tool_name"),
-        keywords=t(lang, "keywords"),
-        lang="vi-VN" if lang == "vi" else "en",
-        invariant=1,
-        initialFontName=FONT,
-        initialFontSize=9.5,
-        initialLeading=13,
-    )
-
-    def canvasmaker(*args: Any, **kwargs: Any) -> Canvas:
-        return _NumberedCanvas(*args, decor=decor, **kwargs)
-
-    doc.build(report.story(), canvasmaker=canvasmaker)
-    return buf.getvalue()
+    return build_pdf(report.story(), decor, lang=lang, title=title, subject=t(lang, "doc_subject"),
+                     keywords=t(lang, "keywords"))

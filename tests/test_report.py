@@ -18,6 +18,7 @@ import pytest
 
 from report import render_pdf
 from report.fonts import FONT_DIR, PLACEHOLDER, clean, has_glyph
+from report.pdf import MAX_NAME
 from report.text import STRINGS, t
 from scoring.engine import score_assessment
 from scoring.loader import load_questionnaire_text
@@ -28,9 +29,9 @@ WHEN = date(2026, 3, 5)
 
 LEVELS = [
     ("Chưa chuyển đổi số", "Not started"),
-    ("Khởi động", "Start-up"),
+    ("Khởi động", "Initiating"),
     ("Bắt đầu", "Beginning"),
-    ("Hình thành", "Formed"),
+    ("Hình thành", "Forming"),
     ("Nâng cao", "Advanced"),
     ("Dẫn dắt", "Leading"),
 ]
@@ -94,7 +95,7 @@ pillars:
         text: {{vi: "Doanh nghiệp có kế hoạch chuyển đổi số không?", en: "Does the firm have a digital plan?"}}
         options:
           - {{id: none, label: {{vi: Chưa có, en: None}}, points: 0,
-             advice: {{vi: "Viết ra ba việc số hoá trong năm", en: "Write down three digital steps for the year"}}}}
+             advice: {{vi: "Viết ra ba việc số hóa trong năm", en: "Write down three digital steps for the year"}}}}
           - {{id: written, label: {{vi: Có kế hoạch viết ra, en: A written plan}}, points: 25}}
 {_pillar_head("infrastructure")}
       - id: infra_backup
@@ -122,16 +123,16 @@ pillars:
         text: {{vi: "Bạn đang dùng những công cụ nào?", en: "Which tools do you already use?"}}
         options:
           - {{id: acc, label: {{vi: Phần mềm kế toán, en: Accounting software}}, uses: [accounting]}}
-          - {{id: inv, label: {{vi: Hoá đơn điện tử, en: E-invoicing}}, uses: [e_invoice]}}
+          - {{id: inv, label: {{vi: Hóa đơn điện tử, en: E-invoicing}}, uses: [e_invoice]}}
           - {{id: nothing, label: {{vi: Chưa dùng công cụ nào, en: None yet}}, exclusive: true}}
 {_pillar_head("operations")}
       - id: ops_invoice
         type: single
-        text: {{vi: "Doanh nghiệp xuất hoá đơn thế nào?", en: "How does the firm issue invoices?"}}
+        text: {{vi: "Doanh nghiệp xuất hóa đơn thế nào?", en: "How does the firm issue invoices?"}}
         options:
-          - {{id: paper, label: {{vi: Hoá đơn giấy, en: Paper invoices}}, points: 0, gaps: [e_invoice],
-             advice: {{vi: "Chuyển sang hoá đơn điện tử", en: "Move to e-invoices"}}}}
-          - {{id: einvoice, label: {{vi: Hoá đơn điện tử, en: E-invoices}}, points: 5, uses: [e_invoice]}}
+          - {{id: paper, label: {{vi: Hóa đơn giấy, en: Paper invoices}}, points: 0, gaps: [e_invoice],
+             advice: {{vi: "Chuyển sang hóa đơn điện tử", en: "Move to e-invoices"}}}}
+          - {{id: einvoice, label: {{vi: Hóa đơn điện tử, en: E-invoices}}, points: 5, uses: [e_invoice]}}
       - id: ops_online_share
         type: number
         min: 0
@@ -396,12 +397,29 @@ def test_quick_check_is_marked_indicative(quick):
     assert "KẾT QUẢ SƠ BỘ" in squash(all_text(pdf_vi))
 
 
+def _support_page(pdf: bytes, lang: str) -> str:
+    pages = page_texts(pdf)
+    start = next(i for i, p in enumerate(pages) if squash(t(lang, "support_title")) in squash(p))
+    end = next(i for i, p in enumerate(pages) if squash(t(lang, "appendix")) in squash(p))
+    return squash(" ".join(pages[start:end]))
+
+
 def test_support_page_in_both_languages(vi_report, en_report):
-    vi = squash(all_text(vi_report[0]))
-    en = squash(all_text(en_report[0]))
-    assert "SMEdx" in vi and "Nghị định 80/2021" in vi and "tới 50% chi phí" in vi and "dưới 50 lao động" in vi
-    assert "không phải tư vấn pháp lý" in vi
-    assert "free for 3 to 6 months" in en and "up to 50% of the cost" in en and "not legal advice" in en
+    """Decree 80/2021 Art. 11 as the decree says it; nothing unsourced (no SMEdx "3–6 months free")."""
+    vi = _support_page(vi_report[0], "vi")
+    en = _support_page(en_report[0], "en")
+    assert "SMEdx" in vi and "Điều 11 Nghị định 80/2021/NĐ-CP" in vi and "tối đa 50% chi phí thuê, mua" in vi
+    assert "20 triệu đồng" in vi and "50 triệu đồng" in vi and "100 triệu đồng" in vi
+    assert "Hộ kinh doanh không phải là doanh nghiệp nhỏ và vừa" in vi
+    assert "hợp đồng tư vấn" in vi and "không phải tư vấn pháp lý" in vi
+    assert "Article 11 of Decree 80/2021/NĐ-CP" in en and "up to 50% of the cost of renting or buying" in en
+    assert "VND 20 million" in en and "VND 50 million" in en and "VND 100 million" in en
+    assert "Household businesses are not SMEs" in en and "not legal advice" in en
+    for text in (vi, en):
+        assert "3–6" not in text and "3 to 6" not in text and "3 đến 6" not in text
+        assert "miễn phí" not in text and " free " not in text  # no promise of free courses or trials
+        assert "1970/QĐ-BTTTT" in text and "2158/QĐ-BTTTT" in text  # what DBI is, and that it was revised
+    assert "không phải đánh giá hay xếp hạng chính thức" in vi and "not an official assessment or rating" in en
 
 
 def test_every_string_has_both_languages():
@@ -419,6 +437,8 @@ def test_hostile_firm_names_render_as_typed(six, key):
     text = all_text(pdf)
     # right-to-left names are drawn in visual order; text extraction gives them back as typed
     expected = nfc(name) if key in ("arabic", "hebrew") else clean(name).strip()
+    if len(expected) > MAX_NAME:  # a name is cut to MAX_NAME characters, with "…"
+        expected = expected[:MAX_NAME] + "…"
     # what the font can draw appears exactly as typed (wrapped lines aside); markup is not obeyed
     assert nospace(expected) in nospace(text)
     if key == "markup":
@@ -598,7 +618,7 @@ def test_cli_writes_a_report(tmp_path):
     assert run.returncode == 0, run.stderr
     text = squash(all_text(out.read_bytes()))
     assert "Hoa Sen <Co>" in text and "Customer digital experience" in text
-    assert "G — wholesale and retail" in text
+    assert "G — Wholesale and retail trade; repair of motor vehicles and motorcycles" in text  # the reference's name
 
 
 def test_cli_bad_answers_list_every_problem(tmp_path):
@@ -846,9 +866,10 @@ def test_summary_says_what_the_next_level_takes(lang):
     assert result.overall_level == 0 and result.total > 20
     step = next_level(q, result)
     summary = squash(next(p for p in page_texts(pdf) if ("Tóm tắt" if lang == "vi" else "Summary") in p))
+    name = q.level(1).name.get(lang)  # the level's name as the questionnaire writes it
     want = {
-        "vi": ["Để lên mức 1 · Khởi động cần:", "ít nhất 4 trụ cột ở mức 1 trở lên (hiện 3) — chưa đạt", "— đã đạt"],
-        "en": ["To reach level 1 · Initiating you need:", "at least 4 pillars at level 1 or higher (now 3) — not yet",
+        "vi": [f"Để lên mức 1 · {name} cần:", "ít nhất 4 trụ cột ở mức 1 trở lên (hiện 3) — chưa đạt", "— đã đạt"],
+        "en": [f"To reach level 1 · {name} you need:", "at least 4 pillars at level 1 or higher (now 3) — not yet",
                "— done"],
     }[lang]
     for phrase in want:
