@@ -1,16 +1,20 @@
 """The platform catalogue: ``questionnaires/catalogue/{categories,platforms}.yaml`` → ``Catalogue``.
 
-Categories say which kind of tool solves which problem and which DBI pillars it lifts;
-platforms are real products in those categories, with the sizes and sectors they fit, a
-price band, and the SMEdx / Decree 80 flags (``yes`` | ``no`` | ``unknown``).
+Categories say which kind of tool solves which problem, which DBI pillars it lifts, whether
+a tool of that kind connects to the firm's other software (``integrates``) and, for a kind of
+tool made for some trades only, the sectors it serves (``sectors``); platforms are real
+products in those categories, with the sizes and sectors they fit, a price band, and the
+SMEdx / Decree 80 flags (``yes`` | ``no`` | ``unknown``). ``Platform.fits``, ``made_for`` and
+``affordable`` are the one place the fit to a firm is decided (the recommendations use them).
+The category ids are written once, in ``categories.yaml``: ``CATEGORY_IDS`` reads them there.
 
 Validated like the questionnaires: every problem at once, raised as ``CatalogueError``
 whose ``problems`` are lines of the form ``platforms.yaml: platforms[12].category: unknown
 category 'ecomerce'``. Checked: the shape of every entry (pydantic: unknown or missing
 fields, wrong types; its errors are turned into such lines), duplicate ids, dangling
 categories (in ``category`` and ``also``), missing translations (every bilingual field
-needs non-empty ``vi`` and ``en``), unknown size bands, sector letters and pillars, and bad
-URLs. The checks read the raw YAML, so one broken field does not hide the others.
+needs non-empty ``vi`` and ``en``), unknown size bands, sector letters (of platforms and
+categories) and pillars, and bad URLs. The checks read the raw YAML, so one broken field does not hide the others.
 
 Safety: ``yaml.safe_load`` only, files over 2 MB are refused, and YAML aliases are refused
 (a catalogue never needs them, and they are the way to a "billion laughs" file).
@@ -23,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
 from datetime import date, datetime
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -33,6 +36,7 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, ValidationError
 
+from scoring.loader import format_path  # the questionnaires' path style: platforms[3].website
 from scoring.model import Text
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "questionnaires" / "catalogue"
@@ -46,24 +50,7 @@ SIZE_BANDS = ("household", "micro", "small", "medium", "large")
 SECTORS = tuple("ABCDEFGHIJKLMNOPQRSTU")  # VSIC 2018 sections
 ALL_SECTORS = "all"
 PRICE_BANDS = ("free", "low", "medium", "high")
-# The category ids of the contract (docs/INTERFACES.md); the bundled catalogue has exactly these.
-CATEGORY_IDS = (
-    "accounting",
-    "e_invoice",
-    "digital_signature",
-    "erp",
-    "hr_payroll",
-    "crm",
-    "pos_inventory",
-    "ecommerce",
-    "marketing",
-    "cloud_office",
-    "cloud_infrastructure",
-    "security_backup",
-    "payments",
-    "logistics",
-    "bi_data",
-)
+PRICE_RANK = {band: i for i, band in enumerate(PRICE_BANDS)}
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _HOST = re.compile(r"(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}")
@@ -128,6 +115,17 @@ class Category(_Strict):
     name: Text
     problem: Text  # the problem it solves, one plain sentence
     pillars: dict[str, Weight]  # DBI pillar id -> how much the category lifts it, 0..1
+    # True where a tool of this kind works with the firm's other software (accounting with
+    # invoices, a POS with stock): a firm that has one is told to connect it. An antivirus or a
+    # signing token stands alone: such a firm is told to use it fully instead.
+    integrates: StrictBool = False
+    # The VSIC sections whose firms this kind of tool is for (a shop's till, a restaurant's
+    # orders); None: every sector.
+    sectors: tuple[str, ...] | None = None
+
+    def serves(self, sector: str | None) -> bool:
+        """True when the category is for firms of that sector (an unknown sector: yes)."""
+        return self.sectors is None or sector is None or sector in self.sectors
 
 
 class Platform(_Strict):
@@ -163,6 +161,14 @@ class Platform(_Strict):
         if size_band is not None and size_band not in self.sizes:
             return False
         return sector is None or self.all_sectors or sector in self.sectors
+
+    def made_for(self, sector: str | None) -> bool:
+        """True when the platform names that sector (not merely 'all')."""
+        return sector is not None and sector in self.sectors
+
+    def affordable(self, budget: str | None) -> bool:
+        """True when its price band is at most ``budget`` (free < low < medium < high; None: any)."""
+        return budget is None or PRICE_RANK[self.price_band] <= PRICE_RANK[budget]
 
 
 class Catalogue(_Strict):
@@ -221,17 +227,6 @@ class _CatalogueFile(_Strict):
 
 
 # ---------------------------------------------------------------- problems
-
-
-def format_path(loc: Iterable[str | int]) -> str:
-    """``('platforms', 3, 'website')`` → ``platforms[3].website``."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += ("." if out else "") + str(part)
-    return out
 
 
 _SECTION_ORDER = {"version": 0, "checked": 0, "categories": 1, "platforms": 2}
@@ -350,7 +345,8 @@ def _bad_timestamp_line(text: str) -> int | None:
 # ---------------------------------------------------------------- checks on the raw data
 
 
-def _url_problem(value: str, schemes: tuple[str, ...]) -> str | None:
+def url_problem(value: str, schemes: tuple[str, ...] = ("https", "http")) -> str | None:
+    """Why ``value`` is not a usable URL with one of ``schemes`` (None: it is)."""
     want = " or ".join(f"{s}://" for s in schemes)
     if not value or any(ch.isspace() for ch in value):
         return f"bad URL {value!r}: it must not be empty or contain spaces"
@@ -416,6 +412,8 @@ class _Checker:
                 weights = [w for w in pillars.values() if isinstance(w, (int, float)) and not isinstance(w, bool)]
                 if pillars and len(weights) == len(pillars) and not any(w > 0 for w in weights):
                     out.add(loc + ("pillars",), "at least one pillar needs a weight above 0")
+            if "sectors" in c:
+                self._sectors(c.get("sectors"), loc + ("sectors",), out, allow_all=False)
 
     def _category_ref(self, value: Any, loc: Loc, out: _Problems) -> None:
         if isinstance(value, str) and self.category_ids is not None and value not in self.category_ids:
@@ -460,13 +458,21 @@ class _Checker:
             for key, schemes in (("website", ("https",)), ("source", ("https", "http"))):
                 value = p.get(key)
                 if isinstance(value, str):
-                    problem = _url_problem(value.strip(), schemes)
+                    problem = url_problem(value.strip(), schemes)
                     if problem:
                         out.add(loc + (key,), problem)
             self.text(p.get("summary"), loc + ("summary",), out)
             self.text(p.get("price_note"), loc + ("price_note",), out)
 
-    def _sectors(self, value: Any, loc: Loc, out: _Problems) -> None:
+    def _sectors(self, value: Any, loc: Loc, out: _Problems, allow_all: bool = True) -> None:
+        if not allow_all:  # a category names letters, or leaves sectors out
+            if isinstance(value, list):
+                if not value:
+                    out.add(loc, "name at least one sector letter, or leave sectors out (every sector)")
+                for j, s in enumerate(value):
+                    if isinstance(s, str) and s not in SECTORS:
+                        out.add(loc + (j,), f"unknown sector {s!r} (expected a VSIC section letter A–U)")
+            return
         if isinstance(value, str):
             if value != ALL_SECTORS and value not in SECTORS:
                 out.add(loc, f"unknown sector {value!r} (expected VSIC section letters A–U, or '{ALL_SECTORS}')")
@@ -573,10 +579,17 @@ def load_bundled_catalogue() -> Catalogue:
     return _cached(str(BUNDLED_DIR), stamps)
 
 
+def __getattr__(name: str) -> Any:
+    # CATEGORY_IDS: the ids of the bundled categories.yaml, the one place they are written
+    # (the questionnaires' gaps/uses tags, the roadmap and platforms.yaml name them).
+    if name == "CATEGORY_IDS":
+        return load_bundled_catalogue().category_ids
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
     "ALL_SECTORS",
     "BUNDLED_DIR",
-    "CATEGORY_IDS",
     "Catalogue",
     "CatalogueError",
     "Category",
@@ -584,6 +597,7 @@ __all__ = [
     "MAX_BYTES",
     "PILLARS",
     "PRICE_BANDS",
+    "PRICE_RANK",
     "Platform",
     "SECTORS",
     "SIZE_BANDS",

@@ -12,25 +12,38 @@ A support states facts (a decree's article, a programme): each such fact carries
 
 Validated like a questionnaire: every problem at once, each with the file, the YAML path
 (``actions[12].category``) and the line: unknown fields, unknown pillar or category, missing
-translation, steps out of range, duplicate ids, unknown support keys, size bands that the
-firm-profile reference (``questionnaires/reference/profile.yaml``) does not define, bad
-source URLs.
+translation, steps out of range, duplicate ids, unknown support keys, size bands and sectors
+that the firm-profile reference (``questionnaires/reference/profile.yaml``) does not define,
+bad source URLs.
+
+An action may also name the VSIC sections it fits (``sectors``: a till for shops and cafés)
+and the questions it deals with (``addresses``): its reason names the firm's answers to those,
+so a step about security rules is never justified by answers about training.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from functools import lru_cache
+from collections.abc import Callable, Iterable
+from functools import lru_cache, partial
 from pathlib import Path
-from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from scoring.catalogue import CATEGORY_IDS
-from scoring.loader import Path_, Problem, QuestionnaireError, format_path, parse_yaml_text, read_yaml
+from scoring.catalogue import url_problem
+from scoring.loader import (
+    Path_,
+    Problem,
+    QuestionnaireError,
+    _line_for,
+    format_path,
+    parse_yaml_text,
+    read_yaml,
+)
 from scoring.model import FirmProfile, Text
+
+T = TypeVar("T")
 
 ROADMAP_PATH = Path(__file__).resolve().parent.parent / "questionnaires" / "catalogue" / "roadmap.yaml"
 
@@ -58,10 +71,23 @@ def size_band_ids() -> tuple[str, ...]:
     return tuple(b.id for b in load_profile_reference().size_bands)
 
 
+def sector_ids() -> tuple[str, ...]:
+    """The VSIC sections of the firm-profile reference (A … U)."""
+    from scoring.profile import load_profile_reference
+
+    return tuple(s.id for s in load_profile_reference().sectors)
+
+
 def _fits_size(sizes: tuple[str, ...] | None, profile: FirmProfile | None) -> bool:
     if sizes is None or profile is None or not profile.size_band:
         return True  # no filter, or the size is not known: show it, the firm can judge
     return profile.size_band in sizes
+
+
+def _fits_sector(sectors: tuple[str, ...] | None, profile: FirmProfile | None) -> bool:
+    if sectors is None or profile is None or not profile.sector:
+        return True  # as for sizes: an unknown sector sees every action
+    return profile.sector in sectors
 
 
 class SourceRef(_Strict):
@@ -107,6 +133,11 @@ class ActionSpec(_Strict):
     effort: Amount
     support: tuple[str, ...] = ()
     sizes: tuple[str, ...] | None = None  # the size bands it fits; None = every size
+    sectors: tuple[str, ...] | None = None  # the VSIC sections it fits; None = every sector
+    # The questions whose answers the action deals with (ids of any questionnaire; those a
+    # questionnaire does not ask are passed over): its reason names these answers, never the
+    # pillar's other answers.
+    addresses: tuple[str, ...] = ()
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -115,8 +146,8 @@ class ActionSpec(_Strict):
         return self.cost == "low" and self.effort == "low"
 
     def fits(self, profile: FirmProfile | None) -> bool:
-        """True when the action suits the firm's size band (an unknown size fits every action)."""
-        return _fits_size(self.sizes, profile)
+        """True when the action suits the firm's size band and sector (an unknown one fits)."""
+        return _fits_size(self.sizes, profile) and _fits_sector(self.sectors, profile)
 
 
 class RoadmapData(_Strict):
@@ -146,16 +177,8 @@ class RoadmapData(_Strict):
 # ---------------------------------------------------------------- validation
 
 
-def _line_for(lines: dict[Path_, int], loc: Path_) -> int | None:
-    loc = tuple(loc)
-    while loc:
-        if loc in lines:
-            return lines[loc]
-        loc = loc[:-1]
-    return lines.get(())
-
-
-def _pydantic_problems(exc: ValidationError, name: str, lines: dict[Path_, int]) -> list[Problem]:
+def pydantic_problems(exc: ValidationError, name: str, lines: dict[Path_, int]) -> list[Problem]:
+    """A data file's shape problems (pydantic's) as ``Problem`` lines with the YAML path and line."""
     out = []
     for err in exc.errors():
         loc = tuple("from" if p == "from_" else p for p in err["loc"])
@@ -168,33 +191,27 @@ def _pydantic_problems(exc: ValidationError, name: str, lines: dict[Path_, int])
     return out
 
 
-def _url_problem(value: str) -> str | None:
-    if not value or any(ch.isspace() for ch in value):
-        return f"bad URL {value!r}: it must not be empty or contain spaces"
+M = TypeVar("M", bound=BaseModel)
+
+
+def validated(model: type[M], data: Any, lines: dict[Path_, int], name: str, error: type[QuestionnaireError], keys: str) -> M:
+    """``data`` as ``model``, or ``error`` with every shape problem (path and line)."""
+    if not isinstance(data, dict):
+        raise error([Problem(name, "", f"the top level must be a mapping ({keys})")])
     try:
-        parts = urlsplit(value)
-        host = parts.hostname
-    except ValueError:
-        return f"bad URL {value!r}"
-    if parts.scheme not in ("https", "http"):
-        return f"bad URL {value!r}: it must start with https:// or http://"
-    if not host or "." not in host:
-        return f"bad URL {value!r}: no valid host name"
-    return None
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise error(pydantic_problems(exc, name, lines)) from None
 
 
-class _Checker:
-    def __init__(
-        self, data: RoadmapData, name: str, lines: dict[Path_, int], pillars, categories, top, languages, sizes
-    ):
-        self.data = data
+class DataChecker:
+    """What every check of the catalogue's data files shares: problems with file, path and line,
+    and translations present (and in no other language)."""
+
+    def __init__(self, name: str, lines: dict[Path_, int], languages: tuple[str, ...] = LANGUAGES):
         self.name = name
         self.lines = lines
-        self.pillars = list(pillars)
-        self.categories = set(categories)
-        self.top = top
         self.languages = languages
-        self.sizes = tuple(sizes)
         self.problems: list[Problem] = []
 
     def add(self, loc: Path_, message: str) -> None:
@@ -206,22 +223,40 @@ class _Checker:
         for lang in self.languages:
             if not (text.root.get(lang) or "").strip():
                 self.add(loc, f"missing '{lang}' translation")
+        for lang in text.root:
+            if lang not in self.languages:
+                self.add(loc + (lang,), f"unknown language '{lang}' (expected {', '.join(self.languages)})")
 
-    def size_bands(self, sizes: tuple[str, ...] | None, loc: Path_) -> None:
-        if sizes is None:
+
+class _Checker(DataChecker):
+    def __init__(
+        self, data: RoadmapData, name: str, lines: dict[Path_, int], pillars, categories, top, languages, sizes,
+        sectors,
+    ):
+        super().__init__(name, lines, languages)
+        self.data = data
+        self.pillars = list(pillars)
+        self.categories = set(categories)
+        self.top = top
+        self.sizes = tuple(sizes)
+        self.sectors = tuple(sectors)
+
+    def known(self, values: tuple[str, ...] | None, loc: Path_, known: tuple[str, ...], what: str) -> None:
+        """An optional filter (sizes, sectors): None = every one; else one or more known ids."""
+        if values is None:
             return
-        if not sizes:
-            self.add(loc, "name at least one size band, or leave sizes out (every size)")
-        for i, band in enumerate(sizes):
-            if band not in self.sizes:
-                self.add(loc + (i,), f"unknown size band '{band}' (expected one of {', '.join(self.sizes)})")
+        if not values:
+            self.add(loc, f"name at least one {what}, or leave {loc[-1]} out (every {what})")
+        for i, value in enumerate(values):
+            if value not in known:
+                self.add(loc + (i,), f"unknown {what} '{value}' (expected one of {', '.join(known)})")
 
     def sources(self, sources: tuple[SourceRef, ...], loc: Path_) -> None:
         for i, source in enumerate(sources):
             if not source.title.strip():
                 self.add(loc + (i, "title"), "must not be empty")
             if source.url is not None:
-                problem = _url_problem(source.url.strip())
+                problem = url_problem(source.url.strip())
                 if problem:
                     self.add(loc + (i, "url"), problem)
 
@@ -230,7 +265,7 @@ class _Checker:
         for key, s in d.supports.items():
             loc: Path_ = ("supports", key)
             self.text(s.text, loc + ("text",))
-            self.size_bands(s.sizes, loc + ("sizes",))
+            self.known(s.sizes, loc + ("sizes",), self.sizes, "size band")
             self.sources(s.source, loc + ("source",))
         if not d.actions:
             self.add(("actions",), "a roadmap needs at least one action")
@@ -257,7 +292,11 @@ class _Checker:
                 self.add(loc + ("improve",), "an improve text needs a category (it replaces text for firms using one)")
             self.text(a.text, loc + ("text",))
             self.text(a.improve, loc + ("improve",))
-            self.size_bands(a.sizes, loc + ("sizes",))
+            self.known(a.sizes, loc + ("sizes",), self.sizes, "size band")
+            self.known(a.sectors, loc + ("sectors",), self.sectors, "sector")
+            for j, qid in enumerate(a.addresses):
+                if not isinstance(qid, str) or not qid.strip() or qid in a.addresses[:j]:
+                    self.add(loc + ("addresses", j), f"'{qid}' is empty or named twice")
             for j, key in enumerate(a.support):
                 if key not in d.supports:
                     self.add(loc + ("support", j), f"unknown support '{key}' (defined: {', '.join(d.supports) or 'none'})")
@@ -274,45 +313,52 @@ def build_roadmap(
     top: int = TOP_LEVEL,
     languages: tuple[str, ...] = LANGUAGES,
     sizes: Iterable[str] | None = None,
+    sectors: Iterable[str] | None = None,
 ) -> RoadmapData:
-    if not isinstance(data, dict):
-        raise RoadmapError([Problem(name, "", "the top level must be a mapping (version, supports, actions)")])
-    try:
-        roadmap = RoadmapData.model_validate(data)
-    except ValidationError as exc:
-        raise RoadmapError(_pydantic_problems(exc, name, lines)) from None
-    known = set(CATEGORY_IDS if categories is None else categories)
+    roadmap = validated(RoadmapData, data, lines, name, RoadmapError, "version, supports, actions")
+    if categories is None:
+        from scoring.catalogue import load_bundled_catalogue
+
+        categories = load_bundled_catalogue().category_ids
     bands = size_band_ids() if sizes is None else tuple(sizes)
-    problems = _Checker(roadmap, name, lines, pillars, known, top, languages, bands).run()
+    letters = sector_ids() if sectors is None else tuple(sectors)
+    problems = _Checker(roadmap, name, lines, pillars, set(categories), top, languages, bands, letters).run()
     if problems:
         raise RoadmapError(problems)
     return roadmap
 
 
-def _reraise(exc: QuestionnaireError) -> RoadmapError:
-    return RoadmapError(exc.problems)
+def read_checked(path: str | Path, build: Callable[[Any, dict[Path_, int], str], T], error: type[QuestionnaireError]) -> T:
+    """Read a data file with the questionnaire loader's core (safe YAML, lines) and ``build`` it;
+    a read problem is raised as ``error`` (RoadmapError, WordingError …) with its problems."""
+    try:
+        data, lines, name = read_yaml(path)
+    except QuestionnaireError as exc:
+        raise error(exc.problems) from None
+    return build(data, lines, name)
+
+
+def parse_checked(text: str, name: str, build: Callable[[Any, dict[Path_, int], str], T], error: type[QuestionnaireError]) -> T:
+    """As ``read_checked``, for text in memory."""
+    try:
+        data, lines, name = parse_yaml_text(text, name)
+    except QuestionnaireError as exc:
+        raise error(exc.problems) from None
+    return build(data, lines, name)
 
 
 def load_roadmap(path: str | Path | None = None, **checks: Any) -> RoadmapData:
     """Load and check a roadmap file (default: the bundled one). Raises ``RoadmapError``.
 
     ``checks``: ``pillars`` (default the six DBI pillars), ``categories`` (default the
-    catalogue's category ids), ``top`` (highest level, 5), ``languages`` (vi, en), ``sizes``
-    (default the size bands of the firm-profile reference).
+    catalogue's category ids), ``top`` (highest level, 5), ``languages`` (vi, en), ``sizes`` and
+    ``sectors`` (default the size bands and VSIC sections of the firm-profile reference).
     """
-    try:
-        data, lines, name = read_yaml(path or ROADMAP_PATH)
-    except QuestionnaireError as exc:
-        raise _reraise(exc) from None
-    return build_roadmap(data, lines, name, **checks)
+    return read_checked(path or ROADMAP_PATH, partial(build_roadmap, **checks), RoadmapError)
 
 
 def load_roadmap_text(text: str, name: str = "<roadmap>", **checks: Any) -> RoadmapData:
-    try:
-        data, lines, name = parse_yaml_text(text, name)
-    except QuestionnaireError as exc:
-        raise _reraise(exc) from None
-    return build_roadmap(data, lines, name, **checks)
+    return parse_checked(text, name, partial(build_roadmap, **checks), RoadmapError)
 
 
 @lru_cache(maxsize=8)
@@ -328,7 +374,7 @@ def load_bundled_roadmap() -> RoadmapData:
 __all__ = [
     "AMOUNT_RANK",
     "ActionSpec",
-    "CATEGORY_IDS",
+    "DataChecker",
     "DBI_PILLARS",
     "RoadmapData",
     "RoadmapError",
@@ -337,5 +383,10 @@ __all__ = [
     "load_bundled_roadmap",
     "load_roadmap",
     "load_roadmap_text",
+    "parse_checked",
+    "pydantic_problems",
+    "read_checked",
+    "sector_ids",
     "size_band_ids",
+    "validated",
 ]

@@ -104,6 +104,59 @@ def test_bundled_catalogue_is_mostly_vietnamese_with_open_alternatives(bundled):
     )
 
 
+def test_category_ids_are_written_once_in_categories_yaml_and_all_used(bundled):
+    """CATEGORY_IDS is read from categories.yaml; every id there is named by a questionnaire tag
+    (so answers can reveal it) and every tag, roadmap category and platform category is one of them."""
+    from scoring.loader import load_bundled
+    from scoring.roadmap_data import load_bundled_roadmap
+
+    assert CATEGORY_IDS == bundled.category_ids
+    text = (BUNDLED_DIR / "categories.yaml").read_text(encoding="utf-8")
+    assert re.findall(r"(?m)^  - id: (\w+)$", text) == list(CATEGORY_IDS)
+    tags: set[str] = set()
+    for name in ("dbi_sme", "quick_check"):
+        for _, question in load_bundled(name).questions():
+            for item in list(getattr(question, "options", ())) + list(getattr(question, "bands", ())):
+                tags |= set(item.gaps) | set(item.uses)
+    assert tags <= set(CATEGORY_IDS)
+    assert set(CATEGORY_IDS) <= {t for t in tags}, "a category no answer can reveal is never recommended"
+    assert {a.category for a in load_bundled_roadmap().actions} - {None} <= set(CATEGORY_IDS)
+    assert not sys.modules["scoring.catalogue"].__dict__.get("CATEGORY_IDS"), "read from the file, not a copy in Python"
+
+
+def test_category_flags_say_which_tools_connect_and_which_sectors_they_serve(bundled):
+    # "connect it to your other software" fits accounting or a till, not antivirus or a signing token
+    assert bundled.category("accounting").integrates and bundled.category("pos_inventory").integrates
+    for standalone in ("security_backup", "digital_signature", "cloud_office", "cloud_infrastructure"):
+        assert not bundled.category(standalone).integrates, standalone
+    till = bundled.category("pos_inventory")
+    assert till.sectors == ("G", "I") and till.serves("G") and till.serves(None) and not till.serves("J")
+    assert bundled.category("crm").sectors is None and bundled.category("crm").serves("J")
+    # price bands compare in order; made_for needs the sector named, not "all"
+    kiotviet = bundled.platform("kiotviet")
+    assert kiotviet.affordable("low") and kiotviet.affordable(None) and not kiotviet.affordable("free")
+    assert kiotviet.made_for("G") and not bundled.platform("misa_sme").made_for("G")
+
+
+def test_bad_category_flags_are_refused(tmp_path):
+    path = write(
+        tmp_path,
+        """        version: "1"
+        checked: 2026-11-23
+        categories:
+          - {id: accounting, name: {vi: Kế toán, en: Accounting}, problem: {vi: Sổ, en: Books}, pillars: {operations: 1}, integrates: "sometimes"}
+          - {id: pos, name: {vi: Quầy, en: Till}, problem: {vi: Bán, en: Sell}, pillars: {operations: 1}, sectors: [G, Z]}
+          - {id: shop, name: {vi: Bán, en: Shop}, problem: {vi: Bán, en: Sell}, pillars: {customer: 1}, sectors: []}
+        platforms: []
+        """,
+    )
+    assert problems_of(path) == [
+        "cat.yaml: categories[0].integrates: Input should be a valid boolean",
+        "cat.yaml: categories[1].sectors[1]: unknown sector 'Z' (expected a VSIC section letter A–U)",
+        "cat.yaml: categories[2].sectors: name at least one sector letter, or leave sectors out (every sector)",
+    ]
+
+
 def test_helpers(bundled):
     assert bundled.category("e_invoice").name.get("en") == "E-invoicing"
     with pytest.raises(KeyError):

@@ -12,13 +12,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from scoring.catalogue import Catalogue
+from scoring.catalogue import CATEGORY_IDS, Catalogue
 from scoring.engine import AnswerError, score_assessment
 from scoring.loader import QuestionnaireError, load_questionnaire_text
 from scoring.model import FirmProfile
 from scoring.recommend import PHASES, QUICK_WINS, QUICK_WINS_PER_PILLAR, recommend
 from scoring.roadmap_data import (
-    CATEGORY_IDS,
     DBI_PILLARS,
     ROADMAP_PATH,
     RoadmapError,
@@ -342,6 +341,38 @@ def test_broken_roadmap_is_refused_with_every_path(tmp_path):
     assert all(line.startswith(f"{path}:") and line.split(":")[1].isdigit() for line in text.splitlines())
 
 
+def test_actions_name_their_sectors_and_the_questions_they_address():
+    data = load_bundled_roadmap()
+    till = next(a for a in data.actions if a.id == "operations_01_pos")
+    assert till.sectors == ("G", "I") and till.category == "pos_inventory" and till.quick_win
+    first_ops = lambda sector: {a.id for a in data.for_step("operations", 0, FirmProfile(size_band="micro", sector=sector))}  # noqa: E731
+    assert "operations_01_pos" in first_ops("G") and "operations_01_pos" in first_ops("I")
+    assert "operations_01_pos" not in first_ops("C") and "operations_01_pos" in first_ops(None)
+    # every action addresses questions the bundled questionnaires ask, and at least one of the
+    # full assessment's: its reason names the firm's answers to those
+    asked = {name: {q.id for _, q in _bundled(name).questions()} for name in ("dbi_sme", "quick_check")}
+    for a in data.actions:
+        assert a.addresses, a.id
+        assert set(a.addresses) <= asked["dbi_sme"] | asked["quick_check"], (a.id, set(a.addresses) - asked["dbi_sme"] - asked["quick_check"])
+        assert set(a.addresses) & asked["dbi_sme"], a.id
+    rules = next(a for a in data.actions if a.id == "culture_23_rules")
+    assert "op_security_policy" in rules.addresses and not {"op_ict_training", "qc_training"} & set(rules.addresses)
+    bad = textwrap.dedent(
+        """\
+        version: "1"
+        actions:
+          - {id: a, pillar: data, from: 0, to: 1, cost: low, effort: low, text: {vi: "Việc", en: "Task"}, sectors: [G, Z], addresses: [x, x]}
+          - {id: b, pillar: data, from: 0, to: 1, cost: low, effort: low, text: {vi: "Việc", en: "Task"}, sectors: []}
+        """
+    )
+    with pytest.raises(RoadmapError) as err:
+        load_roadmap_text(bad, "r.yaml")
+    text = str(err.value)
+    assert "r.yaml:3: actions[0].sectors[1]: unknown sector 'Z'" in text
+    assert "r.yaml:3: actions[0].addresses[1]: 'x' is empty or named twice" in text
+    assert "r.yaml:4: actions[1].sectors: name at least one sector" in text
+
+
 def test_roadmap_text_loader_checks_against_given_pillars():
     small = textwrap.dedent(
         """\
@@ -381,19 +412,29 @@ def test_size_and_sector_change_the_platforms(mini):
 
 
 def test_budget_filters_and_a_category_without_platform_says_why(mini):
-    recs = by_category(run(mini, LOW, FirmProfile(size_band="micro", sector="G"), budget="free"))
-    assert [p.id for p in recs["accounting"].platforms] == ["acc_free"]
-    assert all(p.price_band == "free" for c in recs.values() for p in c.platforms)
-    inv = recs["e_invoice"]  # both e-invoice platforms cost money: still recommended, no platform invented
+    recs = run(mini, LOW, FirmProfile(size_band="micro", sector="G"), budget="free")
+    cats = by_category(recs)
+    assert [p.id for p in cats["accounting"].platforms] == ["acc_free"]
+    assert all(p.price_band == "free" for c in cats.values() for p in c.platforms)
+    # both e-invoice platforms cost money: no platform invented, and no empty group either (issue 15):
+    # the category is set aside with the reason, and the roadmap's e-invoice step still says what to do
+    assert "e_invoice" not in cats
+    inv = next(c for c in recs.without_platforms if c.category == "e_invoice")
     assert inv.platforms == []
     assert "budget" in inv.platform_note.get("en") and "ngân sách" in inv.platform_note.get("vi")
     assert inv.platform_note.get("en") in inv.reason.get("en")
+    paper_books = run(mini, {**LOW, "ops_books": "paper"}, FirmProfile(size_band="micro", sector="G"), budget="free")
+    step = next(a for a in all_actions(paper_books) if a.category == "e_invoice")
+    assert step.questions == ["ops_invoice"]
+    assert "Kind of tool: “E-invoicing”" in step.reason.get("en")  # not "see the platforms under …"
     # a size no platform serves: says so instead of inventing one
-    bi = by_category(run(mini, LOW, FirmProfile(size_band="micro")))["bi_data"]
+    no_size = run(mini, LOW, FirmProfile(size_band="micro"))
+    assert "bi_data" not in by_category(no_size)
+    bi = next(c for c in no_size.without_platforms if c.category == "bi_data")
     assert bi.platforms == [] and "micro firms" in bi.platform_note.get("en")
-    # at most three platforms, none twice
+    # at most three platforms, none twice, never none
     for c in by_category(run(mini, LOW)).values():
-        assert len(c.platforms) <= 3 and len({p.id for p in c.platforms}) == len(c.platforms)
+        assert 1 <= len(c.platforms) <= 3 and len({p.id for p in c.platforms}) == len(c.platforms)
     with pytest.raises(ValueError, match="budget"):
         run(mini, LOW, budget="cheap")
 
@@ -451,7 +492,8 @@ def test_ranking_weakest_pillar_first_and_threshold_counts(mini):
 
     # a pillar just below its next threshold counts more than one deep inside its band
     cat = make_catalogue(
-        [_cat("accounting", "Kế toán", "Accounting", {"operations": 1.0}), _cat("bi_data", "BI", "BI", {"data": 1.0})], []
+        [_cat("accounting", "Kế toán", "Accounting", {"operations": 1.0}), _cat("bi_data", "BI", "BI", {"data": 1.0})],
+        [_plat("books", "accounting", ALL_SIZES, "all", "low"), _plat("charts", "bi_data", ALL_SIZES, "all", "low")],
     )
     # operations at 50 % (level 3, half-way through its 40–60 % band), data at 60 % (level 4, at the start of its band)
     answers = {**LOW, "ops_invoice": "einvoice", "ops_books": "paper", "data_reports": "monthly"}
@@ -463,11 +505,11 @@ def test_ranking_weakest_pillar_first_and_threshold_counts(mini):
 
 
 def test_a_pillar_just_below_a_threshold_counts_more(mini):
-    from scoring.recommend import _Pillars
+    from scoring.recommend.standing import Standing
 
     def lift(level, percent):
         fake = SimpleNamespace(pillars={"operations": SimpleNamespace(level=level, percent=percent)})
-        return _Pillars(mini, fake).lift("operations")
+        return Standing(mini, fake).lift("operations")
 
     assert lift(2, 39) > lift(2, 21)  # same level: the one about to reach level 3 first
     assert lift(0, 1) > lift(2, 39)  # but a pillar at the bottom still leads
@@ -477,23 +519,44 @@ def test_a_pillar_just_below_a_threshold_counts_more(mini):
 # ---------------------------------------------------------------- reasons point at answers
 
 
-def _assert_points_at_answers(q, recs):
+def _gap_questions(q, result, tag):
+    """The questions whose chosen options (or number band) reveal ``tag`` missing."""
+    from scoring.engine import ANSWERED, chosen_options
+
+    return {
+        qid
+        for qid, qr in result.questions.items()
+        if qr.status == ANSWERED and any(tag in o.gaps for o in chosen_options(q.question(qid), qr.answer))
+    }
+
+
+def _assert_points_at_answers(q, recs, result=None, roadmap=None):
     known = {question.id for _, question in q.questions()}
     for c in recs.categories:
+        assert c.platforms, f"{c.category}: a platform group is never empty"
         assert c.questions and set(c.questions) <= known, c.category
         assert c.reason.get("vi").strip() and c.reason.get("en").strip()
         for qid in c.questions[:3]:
             assert q.question(qid).text.get("vi") in c.reason.get("vi")
+    for c in recs.without_platforms:
+        assert not c.platforms and c.platform_note is not None and c.platform_note.get("en") in c.reason.get("en")
+    specs = {a.id: a for a in (roadmap or load_bundled_roadmap()).actions}
     for a in all_actions(recs):
-        assert a.questions and set(a.questions) <= known, a.id
+        assert set(a.questions) <= known, a.id
         assert a.reason.get("vi").strip() and a.reason.get("en").strip()
         for qid in a.questions:
             assert q.question(qid).text.get("en") in a.reason.get("en")
             assert q.question(qid).text.get("vi") in a.reason.get("vi")
+        if result is not None:  # the answers named are the action's topic, never the pillar's others
+            spec = specs[a.id]
+            asked = [qid for qid in spec.addresses if qid in known]
+            topic = set(asked) if asked else (_gap_questions(q, result, spec.category) if spec.category else set())
+            assert set(a.questions) <= topic, (a.id, a.questions, topic)
 
 
 def test_every_recommendation_and_action_points_at_answers(mini):
-    _assert_points_at_answers(mini, run(mini, LOW, FirmProfile(size_band="micro", sector="G"), budget="low"))
+    low = score_assessment(mini, LOW)
+    _assert_points_at_answers(mini, run(mini, LOW, FirmProfile(size_band="micro", sector="G"), budget="low"), low)
     rng = random.Random(7)
     for _ in range(60):
         answers = {
@@ -507,8 +570,8 @@ def test_every_recommendation_and_action_points_at_answers(mini):
             "data_reports": rng.choice(["none", "monthly", "dashboard"]),
         }
         recs = run(mini, answers, FirmProfile(size_band=rng.choice(ALL_SIZES)), budget=rng.choice([None, "free", "low"]))
-        _assert_points_at_answers(mini, recs)
         result = score_assessment(mini, answers)
+        _assert_points_at_answers(mini, recs, result)
         for a in all_actions(recs):
             assert a.from_level >= result.pillars[a.pillar].level
             assert not (a.category in result.uses and a.mode == "adopt")
@@ -637,10 +700,9 @@ def test_bundled_questionnaires_give_reasoned_recommendations(name):
         result = score_assessment(q, answers)
         profile = FirmProfile(size_band=ALL_SIZES[seed % 5], sector="CGIF"[seed % 4])
         recs = recommend(q, result, profile, budget=[None, "free", "low", "medium"][seed % 4], catalogue=catalogue)
-        _assert_points_at_answers(q, recs)
-        for c in recs.categories:
+        _assert_points_at_answers(q, recs, result)
+        for c in recs.categories + recs.without_platforms:
             assert c.mode == ("improve" if c.category in result.uses else "adopt")
-            assert c.platforms or c.platform_note is not None
         for a in all_actions(recs):
             assert a.from_level >= result.pillars[a.pillar].level
             assert not (a.category in result.uses and a.mode == "adopt")
@@ -679,7 +741,11 @@ def test_cli_recommend_end_to_end(tmp_path):
     inv = next(c for c in out["categories"] if c["category"] == "e_invoice")
     assert "“No e-invoices yet” to “How does the firm issue invoices?”" in inv["reason"]
     assert all(p["price_band"] in ("free", "low") for c in out["categories"] for p in c["platforms"])
-    assert all(a["reason"] and a["questions"] for ph in out["roadmap"]["phases"].values() for a in ph)
+    actions = [a for ph in out["roadmap"]["phases"].values() for a in ph]
+    assert actions and all(a["reason"] for a in actions)
+    # an action names the answers it deals with: the backup step names the backup answer
+    backup = next(a for a in actions if a["id"] == "infrastructure_12_backup")
+    assert backup["questions"] == ["infra_backup"] and "“No” to “Is data backed up automatically?”" in backup["reason"]
 
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(LOW), encoding="utf-8")
@@ -713,9 +779,7 @@ def test_roadmap_path_is_bundled():
 def test_bundled_tags_and_roadmap_categories_are_catalogue_categories():
     """The questionnaires' gaps/uses tags and the roadmap's categories all name catalogue categories."""
     catalogue = _bundled_catalogue()
-    from scoring.recommend import _read_catalogue
-
-    known = set(_read_catalogue(catalogue)[0])
+    known = set(catalogue.category_ids)
     load_roadmap(categories=known)  # the roadmap checked against the real catalogue
     for name in ("dbi_sme", "quick_check"):
         path = ROOT / "questionnaires" / f"{name}.yaml"
