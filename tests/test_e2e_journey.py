@@ -194,6 +194,14 @@ def test_follow_up_shows_the_change_per_pillar(page, server, quick):
     table = key_locator(page, "progress_table")
     expect(table).to_be_visible()
     screenshot(page, SCREENS / "follow_up_1280.png")
+    # the PDF keeps the follow-up's own code on its first page and the change since last time
+    with page.expect_download() as info:
+        key_locator(page, "dl_pdf").locator("button").click()
+    reader = PdfReader(io.BytesIO(Path(info.value.path()).read_bytes()))
+    first = nfc(reader.pages[0].extract_text() or "")
+    assert new_code in first and "Mã tiếp tục của bạn" in first
+    text = nfc("\n".join(p.extract_text() or "" for p in reader.pages))
+    assert "Tiến bộ so với lần đánh giá trước" in text
 
 
 def _no_horizontal_overflow(page) -> None:

@@ -345,3 +345,30 @@ def test_admin_adds_an_account_that_can_sign_in_and_others_cannot_manage_account
     at.run()
     at.button(key="admin_unlock_lan").click().run()
     assert not env.is_locked("lan")
+
+
+def test_the_room_summary_pdf_and_the_blank_form(env, tiny_q):
+    import io
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    from report import render_blank_form, render_room_summary
+    from ui import room
+
+    def pdf_text(data: bytes) -> str:
+        return unicodedata.normalize("NFC", "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages))
+
+    w = env.create_workshop("Phòng Lào Cai", "Hiệp hội DN Lào Cai", "lan", "tiny", province="lao_cai")
+    for i in range(6):
+        _, code = env.join_workshop(w.join_code, tiny_q, FirmProfile(name=f"Cty bí mật {i}", sector="G", size_band="micro"),
+                                    share_results=True, share_name=True)
+        env.submit(code, tiny_q, HIGH if i % 2 else LOW)
+    summary = room.summary(w, tiny_q, room.entries(w.id))
+    assert summary.n == 6 and summary.finished == 6 and sum(lv.count for lv in summary.levels) == 6
+    text = pdf_text(render_room_summary(summary, "vi"))
+    assert "Phòng Lào Cai" in text and "Hiệp hội DN Lào Cai" in text
+    assert "Cty bí mật" not in text  # no firm is named on a room's page
+    assert len(PdfReader(io.BytesIO(render_room_summary(summary, "en"))).pages) == 1
+    form = pdf_text(render_blank_form(tiny_q, "vi", workshop_name=w.name, join_code=w.join_code))
+    assert w.join_code in form and all(q.id in form.replace("\n", "") for _, q in tiny_q.questions())

@@ -156,9 +156,17 @@ def test_a_workshop_from_projector_to_exports_and_paper(browser, server, quick):
     assert info.value.suggested_filename.endswith(".xlsx")
     sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     assert sheet.max_row == 3  # a header and two firms
+    with page.expect_download() as info:
+        key_locator(page, "ws_dl_summary").locator("button").click()
+    summary = pdf_text(Path(info.value.path()).read_bytes())
+    assert "Chuyển đổi số cho hội viên" in summary and "Cửa hàng Hoa Mai" not in summary
 
     # paper: one form typed in on the page, one by CSV
     page.get_by_role("tab", name="Phiếu giấy").click()
+    with page.expect_download() as info:
+        key_locator(page, "ws_dl_blank").locator("button").click()
+    blank = pdf_text(Path(info.value.path()).read_bytes())
+    assert code in blank and quick.questions()[0][1].id in blank.replace("\n", "")
     page.get_by_text("Nhập một phiếu giấy").click()
     choose_option(page, "paper_sector", "A ·")
     pick_radio(page, "paper_size", 0)
@@ -192,6 +200,15 @@ def test_a_workshop_from_projector_to_exports_and_paper(browser, server, quick):
     expect(finished).to_contain_text("5", timeout=15_000)
     expect(page.get_by_text("(hiện có 4)")).to_be_visible(timeout=15_000)
     facilitator.close()
+
+
+def pdf_text(data: bytes) -> str:
+    import unicodedata
+
+    from pypdf import PdfReader
+
+    assert data.startswith(b"%PDF")
+    return unicodedata.normalize("NFC", "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages))
 
 
 def fill_paper_question(page, question) -> None:

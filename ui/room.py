@@ -22,7 +22,7 @@ from scoring.engine import Result, score_assessment
 from scoring.model import Questionnaire
 from scoring.room import RoomPicture, room_picture
 from ui import resources
-from ui.common import vn_date, vn_today
+from ui.common import vn_date
 from ui.i18n import t, text
 
 log = logging.getLogger(__name__)
@@ -76,13 +76,13 @@ def picture(questionnaire: Questionnaire, items: list[Entry]) -> RoomPicture:
     return room_picture(questionnaire, same, k=K)
 
 
-def pools(questionnaire: Questionnaire, province: str | None) -> dict[str, dict[str, float] | None]:
+def pools(questionnaire: Questionnaire, province: str | None) -> dict[str, Any]:
     """Mean pillar percent of the province's and the national consented pools, each only
-    with at least K firms (None otherwise)."""
+    with at least K firms (None otherwise); ``<name>_n``: the firms behind each."""
     from store import Filters
 
     store = resources.get_store()
-    out: dict[str, dict[str, float] | None] = {"province": None, "national": None}
+    out: dict[str, Any] = {"province": None, "national": None, "province_n": None, "national_n": None}
     for name, filters in (
         ("province", Filters(questionnaire_id=questionnaire.id, province=province) if province else None),
         ("national", Filters(questionnaire_id=questionnaire.id)),
@@ -90,10 +90,47 @@ def pools(questionnaire: Questionnaire, province: str | None) -> dict[str, dict[
         if filters is None:
             continue
         frame = store.aggregate(filters, k=K)
-        if len(frame):
+        if len(frame) and int(frame.iloc[0]["n"]) >= K:  # an empty pool has a row of n = 0 and no means
             row = frame.iloc[0]
             out[name] = {p.id: float(row[p.id]) for p in questionnaire.pillars if p.id in frame.columns}
+            out[f"{name}_n"] = int(row["n"])
     return out
+
+
+def summary(workshop, questionnaire: Questionnaire, items: list[Entry]):
+    """The association's one-page room summary (report.models.RoomSummary): the same figures
+    as the projector, from the firms that agreed to share."""
+    from report.models import LevelCount, NamedCount, PillarMean, RoomSummary
+
+    counts = resources.get_store().workshop_counts([workshop.id])[workshop.id]
+    pic = picture(questionnaire, items)
+    pool = pools(questionnaire, workshop.province)
+    names = {c.id: c.name for c in resources.catalogue().categories}
+    same = [e.result for e in shared(items) if e.questionnaire.id == questionnaire.id]
+    below_half = {qid: sum(1 for r in same if r.questions[qid].max > 0 and r.questions[qid].points * 2 < r.questions[qid].max)
+                  for qid, _ in pic.weakest}
+    return RoomSummary(
+        workshop_name=workshop.name,
+        questionnaire_title=questionnaire.title,
+        joined=counts.joined,
+        finished=counts.finished,
+        association=workshop.association,
+        when=workshop.held_on,
+        province=workshop.province,
+        n=pic.n,
+        levels=[LevelCount(lv.level, lv.name, pic.level_counts.get(lv.level, 0)) for lv in questionnaire.levels]
+        if pic.shown else [],
+        pillars=[
+            PillarMean(p.name, pic.pillar_means.get(p.id),
+                       (pool["province"] or {}).get(p.id), (pool["national"] or {}).get(p.id))
+            for p in questionnaire.pillars
+        ] if pic.shown else [],
+        province_n=pool["province_n"],
+        national_n=pool["national_n"],
+        top_gaps=[NamedCount(questionnaire.question(qid).text, below_half[qid]) for qid, _ in pic.weakest],
+        top_categories=[NamedCount(names.get(tag, tag), n) for tag, n in pic.needs],
+        k=K,
+    )
 
 
 # ------------------------------------------------------------------ exports
@@ -178,8 +215,9 @@ def pdf_zip(items: list[Entry], workshop_name: str) -> tuple[bytes, int]:
             lang = rec.language if rec.language in ("vi", "en") else "vi"
             try:
                 recs = recommend(e.questionnaire, e.result, rec.profile, catalogue=resources.catalogue())
+                # no resume code in it: the association must not be able to open the firm's answers
                 pdf = render_pdf(e.questionnaire, e.result, recs, rec.profile, lang=lang, answers=dict(rec.answers),
-                                 when=vn_today())
+                                 when=rec.submitted_at)
             except Exception:
                 log.exception("the PDF of assessment %s could not be built", rec.id)
                 continue

@@ -124,14 +124,24 @@ def _delete() -> None:
     state.goto("start")
 
 
-def _pdf_builder(q, result, recs, profile, lang, bench, answers):
-    """The PDF is built when the button is clicked (st.download_button(data=callable))."""
+def _pdf_builder(q, rec, result, recs, lang, bench):
+    """The PDF is built when the button is clicked (st.download_button(data=callable)): the
+    resume code on its first page, and for a follow-up the change since the assessment it
+    follows (scored again on that one's own version)."""
+    code = state.code()
 
     def build() -> bytes:
         try:
             from report import render_pdf
 
-            return render_pdf(q, result, recs, profile, lang=lang, benchmark=bench, answers=answers, when=common.vn_today())
+            store = resources.get_store()
+            before = store.previous(rec) if rec.round == "follow_up" else None
+            previous = store.result(before) if before is not None and before.submitted else None
+            return render_pdf(
+                q, result, recs, rec.profile, lang=lang, benchmark=bench, answers=dict(rec.answers),
+                when=rec.submitted_at, code=code, previous=previous,
+                previous_when=before.submitted_at if before is not None else None,
+            )
         except Exception:
             log.exception("building the PDF failed")
             raise RuntimeError(t("error.pdf", lang=lang)) from None
@@ -276,7 +286,7 @@ def _downloads(q, rec, result, recs, bench, lang) -> None:
         if recs is not None:
             st.download_button(
                 t("results.download_pdf"),
-                data=_pdf_builder(q, result, recs, rec.profile, lang, bench, dict(rec.answers)),
+                data=_pdf_builder(q, rec, result, recs, lang, bench),
                 file_name=t("results.pdf_name", day=common.vn_today().isoformat()),
                 mime="application/pdf", key="dl_pdf", type="primary", on_click="ignore",
                 icon=":material/picture_as_pdf:",

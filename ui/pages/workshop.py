@@ -183,9 +183,20 @@ def _exports(workshop_id: int, lang: str) -> None:
                            file_name=f"{base}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            key="ws_dl_xlsx", on_click="ignore", icon=":material/grid_on:", disabled=not sharing)
+        q = resources.questionnaire(w.questionnaire_id)
+        st.download_button(t("ws.export_summary"),
+                           data=lambda: _summary_pdf(w, q, lang), file_name=f"{base}-summary-{lang}.pdf",
+                           mime="application/pdf", key="ws_dl_summary", on_click="ignore",
+                           icon=":material/summarize:", disabled=q is None)
         st.download_button(t("ws.export_zip", n=len(pdfs)), data=lambda: room.pdf_zip(room.entries(w.id), w.name)[0],
                            file_name=f"{base}-pdf.zip", mime="application/zip", key="ws_dl_zip", on_click="ignore",
                            icon=":material/folder_zip:", disabled=not pdfs)
+
+
+def _summary_pdf(w, q, lang: str) -> bytes:
+    from report import render_room_summary
+
+    return render_room_summary(room.summary(w, q, room.entries(w.id)), lang)
 
 
 # ------------------------------------------------------------------ paper
@@ -237,11 +248,9 @@ def _save_csv(workshop_id: int, q_id: str) -> None:
 
 def _paper(w, q, lang: str) -> None:
     st.markdown(t("ws.paper_intro"))
-    blank = _blank_form_builder(w, q, lang)
-    if blank is not None:
-        st.download_button(t("ws.paper_blank"), data=blank, file_name=f"{w.join_code}-{q.id}-{lang}.pdf",
-                           mime="application/pdf", key="ws_dl_blank", on_click="ignore",
-                           icon=":material/print:")
+    st.download_button(t("ws.paper_blank"), data=_blank_form_builder(w, q, lang),
+                       file_name=f"{w.join_code}-{q.id}-{lang}.pdf", mime="application/pdf", key="ws_dl_blank",
+                       on_click="ignore", icon=":material/print:")
     with st.expander(t("ws.paper_one"), icon=":material/edit_note:", key="ws_paper_one"):
         paper.form(w, q, lang)
     with st.expander(t("ws.paper_csv"), icon=":material/upload_file:", key="ws_paper_csv"):
@@ -268,12 +277,9 @@ def _paper(w, q, lang: str) -> None:
 
 
 def _blank_form_builder(w, q, lang: str):
-    try:
-        from report import render_blank_form
-    except ImportError:
-        return None
-
     def build() -> bytes:
+        from report import render_blank_form
+
         return render_blank_form(q, lang, workshop_name=w.name, join_code=w.join_code)
 
     return build
