@@ -17,10 +17,13 @@ thing through ``LocalStack``.
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
 import os
 import shutil
 import signal
 import socket
+import ssl
 import string
 import subprocess
 import sys
@@ -105,7 +108,32 @@ def render_compose() -> str:
     )
 
 
-def render_local(runtime: Path, listen_port: int, app_ports: list[int], brotli: bool | None = None) -> str:
+def self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A throwaway certificate for 127.0.0.1 (openssl), for trying the shape with TLS and HTTP/2
+    as a real deployment has them; a browser must be told to accept it."""
+    cert, key = folder / "tls.crt", folder / "tls.key"
+    if not cert.exists():
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+            check=True, capture_output=True, timeout=60,
+        )
+    return cert, key
+
+
+def certificate_spki(cert: Path) -> str:
+    """The base64 SHA-256 of the certificate's public key: Chromium's
+    ``--ignore-certificate-errors-spki-list`` then trusts it fully (it caches, as it would with a
+    real certificate; with mere ``ignore_https_errors`` it caches nothing)."""
+    pem = subprocess.run(["openssl", "x509", "-in", str(cert), "-noout", "-pubkey"], check=True, capture_output=True,
+                         timeout=30).stdout
+    der = subprocess.run(["openssl", "pkey", "-pubin", "-outform", "der"], input=pem, check=True, capture_output=True,
+                         timeout=30).stdout
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+def render_local(runtime: Path, listen_port: int, app_ports: list[int], brotli: bool | None = None,
+                 tls: bool = False) -> str:
     brotli = BROTLI_MODULE.exists() if brotli is None else brotli
     main = [f"pid {runtime / 'nginx.pid'};"]
     if os.geteuid() == 0:
@@ -115,14 +143,19 @@ def render_local(runtime: Path, listen_port: int, app_ports: list[int], brotli: 
     temp = "\n".join(
         f"    {kind}_temp_path {runtime / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
+    extra = ""
+    if tls:
+        cert, key = self_signed_certificate(runtime)
+        extra = f"        ssl_certificate {cert};\n        ssl_certificate_key {key};\n"
     return render_nginx(
-        listen=f"127.0.0.1:{listen_port}",
+        listen=f"127.0.0.1:{listen_port}" + (" ssl http2" if tls else ""),
         app_servers=[f"127.0.0.1:{p}" for p in app_ports],
         main="\n".join(main),
         temp_paths=temp,
         access_log=str(runtime / "access.log"),
         error_log=str(runtime / "error.log"),
         brotli=brotli,
+        server_extra=extra,
     )
 
 
@@ -134,11 +167,14 @@ def free_port() -> int:
 
 def wait_http(url: str, proc: subprocess.Popen | None, log: Path, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
+    unverified = ssl.create_default_context()  # --tls: our own self-signed certificate
+    unverified.check_hostname = False
+    unverified.verify_mode = ssl.CERT_NONE
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
             raise RuntimeError(f"{proc.args[0]} exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
         try:
-            with urllib.request.urlopen(url, timeout=2) as r:
+            with urllib.request.urlopen(url, timeout=2, context=unverified) as r:
                 if r.status == 200:
                     return
         except (OSError, urllib.error.HTTPError):
@@ -161,23 +197,29 @@ class LocalStack:
     """nginx + N app servers + migrations, on this machine. Use as a context manager."""
 
     def __init__(self, database_url: str, servers: int = 2, port: int = 0, workdir: Path | None = None,
-                 env: dict[str, str] | None = None, brotli: bool | None = None):
+                 env: dict[str, str] | None = None, brotli: bool | None = None, tls: bool = False):
         self.database_url = database_url
         self.port = port or free_port()
         self.app_ports = [free_port() for _ in range(servers)]
         self.workdir = Path(workdir or tempfile.mkdtemp(prefix="sme-stack-"))
+        self.workdir.mkdir(parents=True, exist_ok=True)
         self.env = {**os.environ, **(env or {}), "DATABASE_URL": database_url}
         self.brotli = brotli
+        self.tls = tls  # HTTPS with HTTP/2 and a self-signed certificate (benchmarks: the real shape)
         self.apps: list[subprocess.Popen | None] = [None] * servers
         self.nginx: subprocess.Popen | None = None
 
     # -------------------------------------------------------------- addresses and logs
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def app_url(self, i: int) -> str:
         return f"http://127.0.0.1:{self.app_ports[i]}"
+
+    @property
+    def certificate(self) -> Path | None:
+        return self.workdir / "tls.crt" if self.tls else None
 
     @property
     def access_log(self) -> Path:
@@ -217,7 +259,7 @@ class LocalStack:
         runtime.mkdir(parents=True, exist_ok=True)
         runtime.chmod(0o755)  # the workers (nobody) reach their buffer folders through it
         conf = runtime / "nginx.conf"
-        conf.write_text(render_local(runtime, self.port, self.app_ports, self.brotli), encoding="utf-8")
+        conf.write_text(render_local(runtime, self.port, self.app_ports, self.brotli, self.tls), encoding="utf-8")
         base = [NGINX, "-p", str(runtime), "-c", str(conf), "-e", str(runtime / "error.log")]
         test = subprocess.run([*base, "-t", "-q"], capture_output=True, text=True, timeout=30)
         if test.returncode:
@@ -262,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="the database every server shares (default: $DATABASE_URL, else the SQLite file data/app.db)")
     parser.add_argument("--servers", type=int, default=2, help="how many streamlit processes (default 2)")
     parser.add_argument("--port", type=int, default=8080, help="where nginx listens, on 127.0.0.1 (default 8080)")
+    parser.add_argument("--tls", action="store_true", help="HTTPS and HTTP/2 with a throwaway self-signed certificate")
     parser.add_argument("--render-compose", action="store_true", help="write deploy/nginx/compose.conf and exit")
     args = parser.parse_args(argv)
     if args.render_compose:
@@ -270,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     from store.db import resolve_url
 
-    stack = LocalStack(resolve_url(args.database_url), servers=args.servers, port=args.port)
+    stack = LocalStack(resolve_url(args.database_url), servers=args.servers, port=args.port, tls=args.tls)
     stack.start()
     print(f"open {stack.url}  ({args.servers} app servers: {', '.join(map(str, stack.app_ports))}; logs in {stack.workdir})",
           flush=True)
