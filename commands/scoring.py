@@ -114,6 +114,9 @@ def answer_shape_problems(q: Questionnaire, answers: dict[str, Any]) -> list[str
     kinds = {question.id: question for _, question in q.questions()}
     problems = []
     for key, value in answers.items():
+        if len(key) > MAX_OPTION_ID:
+            problems.append(f"{key[:40]}…: no question has an id of {len(key):,} characters")
+            continue
         question = kinds.get(key)
         limit = getattr(question, "max_length", MAX_OPTION_ID) if question is not None else MAX_OPTION_ID
         if value is None or isinstance(value, bool | int | float):

@@ -194,6 +194,7 @@ HOSTILE_JSON = {
     "a list of lists": (b'{"channels": [["zalo"]]}', "channels: expected a list of option ids"),
     "a matrix of numbers": (b'{"practices": {"backup": [1]}}', "practices: expected {row: option id}"),
     "a million-character option": (b'{"has_site": "' + b"y" * 1_000_000 + b'"}', "has_site: 1,000,000 characters; at most 200"),
+    "a million-character key": (b'{"' + b"k" * 1_000_000 + b'": 1}', "no question has an id of 1,000,000 characters"),
     "not an object": (b"[1, 2]", "expected a JSON object"),
     "empty": (b"", "not valid JSON: Expecting value"),
 }
