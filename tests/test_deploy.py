@@ -33,7 +33,6 @@ from scoring.loader import load_bundled
 from scoring.model import FirmProfile
 from store import close_stores, open_store
 from tests.conftest import needs_bundled
-from tests.conftest_store import create_pg_database, drop_pg_database
 from tests.e2e_helpers import (
     CHROMIUM,
     all_answers,
@@ -92,6 +91,20 @@ RESTORED = """() => {
 
 
 # ------------------------------------------------------------------ the stack
+
+
+def create_pg_database(suffix: str) -> str:
+    # imported here, not at the top: tests.conftest_store is a pytest plugin of the storage
+    # tests, and importing it during collection would keep pytest from rewriting its asserts
+    from tests.conftest_store import create_pg_database as create
+
+    return create(suffix)
+
+
+def drop_pg_database(url: str) -> None:
+    from tests.conftest_store import drop_pg_database as drop
+
+    drop(url)
 
 
 @pytest.fixture(scope="module")

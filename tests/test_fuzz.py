@@ -135,7 +135,7 @@ YAML_SPECIALS = ["&a ", "*a", "!!python/object/apply:os.system ['x']", "{", "}",
 @settings(FUZZ, max_examples=250)
 @given(edits=st.lists(st.tuples(st.floats(0, 1), st.sampled_from(["insert", "delete", "dup_line", "swap_lines"]),
                                 st.one_of(st.sampled_from(YAML_SPECIALS), st.text(max_size=6))), min_size=1, max_size=4))
-def test_textually_broken_questionnaires(edits):
+def test_textually_broken_questionnaires(edits, tmp_path_factory, capsys):
     text = TINY_TEXT
     for where, action, piece in edits:
         lines = text.split("\n")
@@ -150,7 +150,13 @@ def test_textually_broken_questionnaires(edits):
         else:
             lines[line], lines[-2] = lines[-2], lines[line]
             text = "\n".join(lines)
-    check_loads_or_explains(text)
+    loaded = check_loads_or_explains(text)
+    # the same file through the command line, in-process: ok, or every problem on one line each
+    path = tmp_path_factory.mktemp("q") / "fuzz.yaml"
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))
+    code, err = run_cli(["validate", str(path)], capsys)
+    assert code == (0 if loaded else 1), err
+    assert all(line.startswith(f"{path}") for line in err.splitlines()), err
 
 
 @settings(FUZZ, max_examples=60)
@@ -169,10 +175,14 @@ def test_deeply_nested_questionnaires(depth, style):
 
 # ------------------------------------------------------------------ answer files
 
+def _nest(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=10), inner, max_size=4))
+
+
 json_values = st.recursive(
     st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False, allow_infinity=False),
               st.text(max_size=20), st.sampled_from(["yes", "no", "na", "zalo", "fb", "none", "weekly", "fully"])),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    _nest,
     max_leaves=12,
 )
 QUESTION_IDS = ["has_site", "site_updates", "channels", "skill", "online_share", "practices", "notes", "unknown"]
