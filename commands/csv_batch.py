@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from scoring.bulk import score_frame
-from scoring.cells import FORMULA_START_PATTERN, PLAIN_NUMBER_PATTERN, PREFIX, neutralise_cell
+from scoring.cells import neutralise, neutralise_array
 from scoring.model import Questionnaire
 
 # pyarrow's own block size (1 MB): larger blocks mean fewer dictionaries to unify afterwards
@@ -157,19 +157,6 @@ def _why(question_id: str, message: str) -> str:
 # ---------------------------------------------------------------- writing
 
 
-def neutralise_arrow(column: pa.ChunkedArray | pa.Array) -> pa.ChunkedArray | pa.Array:
-    """``scoring.cells.neutralise_cell`` for a whole Arrow text column, in Arrow."""
-    if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
-        return column
-    risky = pc.and_(
-        pc.match_substring_regex(column, FORMULA_START_PATTERN),
-        pc.invert(pc.match_substring_regex(column, PLAIN_NUMBER_PATTERN)),
-    ).fill_null(False)
-    if not pc.any(risky).as_py():
-        return column
-    return pc.if_else(risky, pc.binary_join_element_wise(PREFIX, column, ""), column)
-
-
 def scored_table(batch: Batch, scores: pd.DataFrame, good: np.ndarray) -> pa.Table:
     keep = pa.array(good)
     passthrough = batch.passthrough.filter(keep) if not good.all() else batch.passthrough
@@ -177,8 +164,8 @@ def scored_table(batch: Batch, scores: pd.DataFrame, good: np.ndarray) -> pa.Tab
     columns: list[Any] = []
     names: list[str] = []
     for name, column in zip(passthrough.column_names, passthrough.columns):
-        names.append(neutralise_cell(name))
-        columns.append(neutralise_arrow(column))
+        names.append(neutralise(name))
+        columns.append(neutralise_array(column))
     for name, column in zip(score_table.column_names, score_table.columns):
         if pa.types.is_floating(column.type):
             column = pc.round(column, 4)  # as the former float_format="%.4f", without trailing zeros
@@ -202,8 +189,8 @@ def error_table(batch: Batch) -> pa.Table:
     rows = np.concatenate([p[0] for p in batch.problems])
     columns = np.concatenate([np.full(len(p[0]), i, dtype=np.int32) for i, p in enumerate(batch.problems)])
     order = np.lexsort((columns, rows))  # by row, then in the order found (question order)
-    col_names = pa.array([neutralise_cell(p[1]) for p in batch.problems], pa.string())
-    whys = pa.array([neutralise_cell(p[2]) for p in batch.problems], pa.string())
+    col_names = pa.array([neutralise(p[1]) for p in batch.problems], pa.string())
+    whys = pa.array([neutralise(p[2]) for p in batch.problems], pa.string())
     idx = pa.array(columns[order])
     return pa.table({"row": pa.array(rows[order]), "column": col_names.take(idx), "why": whys.take(idx)})
 

