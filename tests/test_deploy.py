@@ -217,7 +217,7 @@ def begin(page, base: str) -> str:
     choose_option(page, "start_sector", "G ·")
     pick_radio(page, "start_size", 1)
     click_button(page, "start_begin")
-    code = key_locator(page, "code_panel").locator("code").inner_text().strip()
+    code = key_locator(page, "code_panel").locator("code").first.inner_text().strip()
     assert re.fullmatch(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", code), code
     return code
 
