@@ -7,7 +7,8 @@ import json
 import re
 import sys
 
-from commands.scoring import CommandError, guarded, read_json, resolve_questionnaire
+from commands.report import province_id, staff_count
+from commands.scoring import CommandError, guarded, read_answers, resolve_questionnaire
 from scoring.catalogue import CatalogueError
 from scoring.engine import score_assessment
 from scoring.model import FirmProfile
@@ -25,9 +26,7 @@ def _sector(value: str) -> str:
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     q = resolve_questionnaire(args.questionnaire)
-    answers = read_json(args.answers)
-    if not isinstance(answers, dict):
-        raise CommandError(f"{args.answers}: expected a JSON object {{question_id: answer}}")
+    answers = read_answers(args.answers, q)
     result = score_assessment(q, answers)
     profile = FirmProfile(sector=args.sector, size_band=args.size, staff=args.staff, province=args.province)
     try:
@@ -54,8 +53,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("answers", metavar="ANSWERS.json", help="JSON answers; - reads stdin")
     p.add_argument("--sector", type=_sector, help="VSIC section letter A–U, e.g. G (wholesale and retail)")
     p.add_argument("--size", choices=SIZE_BANDS, help="size band")
-    p.add_argument("--staff", type=int, help="number of staff (decides SMEdx eligibility: under 50)")
-    p.add_argument("--province", help="province id, e.g. ha_noi")
+    p.add_argument("--staff", type=staff_count, help="number of staff (decides SMEdx eligibility: under 50)")
+    p.add_argument("--province", type=province_id, help="province id, e.g. ha_noi")
     p.add_argument("--budget", choices=BUDGETS, help="the highest price band the firm will pay (default: any)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the texts (default vi)")
     p.set_defaults(func=guarded(cmd_recommend))

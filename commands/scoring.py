@@ -8,9 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
-from scoring.bulk import BulkAnswerError, score_frame
+from scoring.bulk import BulkAnswerError
 from scoring.engine import AnswerError, pillar_maxima, question_max, score_assessment
 from scoring.loader import QuestionnaireError, bundled_paths, load_questionnaire
 from scoring.model import MatrixQuestion, NumberQuestion, Questionnaire, ScaleQuestion
@@ -27,19 +25,114 @@ def resolve_questionnaire(name: str) -> Questionnaire:
     return load_questionnaire(path)
 
 
-def read_json(name: str) -> Any:
-    try:
-        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise CommandError(f"{name}: cannot read: {exc.strerror}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CommandError(f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+MAX_JSON_BYTES = 10_000_000  # an answer file is a few KB; this only stops a runaway file
+MAX_INT_DIGITS = 30  # no answer needs more; Python itself refuses int("9" * 4301)
+MAX_OPTION_ID = 200  # characters: longer is no option id, and is not echoed back in full
 
 
 class CommandError(Exception):
     """An expected failure: printed as one message, exit code 1."""
+
+
+class _JSONValueError(ValueError):
+    """Raised from inside json.loads by the number hooks below."""
+
+
+def _bounded_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _JSONValueError(f"a number of {digits} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise _JSONValueError(f"the number {text[:40]} is out of range")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise _JSONValueError(f"{name} is not a number JSON allows")
+
+
+def _decode(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without a byte-order mark); anything else is a clear error."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(raw) > 1 and (raw[0] == 0 or raw[1] == 0)):
+        raise CommandError(f"{name}: the file is UTF-16 or UTF-32 text; save it as UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CommandError(
+            f"{name}: not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start}); save it as UTF-8"
+        ) from None
+
+
+def read_json(name: str) -> Any:
+    """Read a JSON file (``-``: stdin) with bounded size, depth and numbers: any input gets
+    a value or a ``CommandError`` that says what is wrong, never a traceback."""
+    try:
+        if name == "-":
+            raw = sys.stdin.buffer.read(MAX_JSON_BYTES + 1)
+        else:
+            with open(name, "rb") as fh:
+                raw = fh.read(MAX_JSON_BYTES + 1)
+    except OSError as exc:
+        raise CommandError(f"{name}: cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_JSON_BYTES:
+        raise CommandError(f"{name}: over the {MAX_JSON_BYTES:,}-byte limit for an answer file")
+    text = _decode(raw, name)
+    try:
+        return json.loads(text, parse_int=_bounded_int, parse_float=_finite_float, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        raise CommandError(f"{name}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    except _JSONValueError as exc:
+        raise CommandError(f"{name}: not valid JSON: {exc}") from None
+    except RecursionError:
+        raise CommandError(f"{name}: not valid JSON: nested too deeply") from None
+
+
+def read_answers(name: str, q: Questionnaire) -> dict[str, Any]:
+    """An answers file: a JSON object whose values have the shapes answers have."""
+    answers = read_json(name)
+    if not isinstance(answers, dict):
+        raise CommandError(f"{name}: expected a JSON object {{question_id: answer}}")
+    problems = answer_shape_problems(q, answers)
+    if problems:
+        raise CommandError("\n".join(f"{name}: {p}" for p in problems))
+    return answers
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def answer_shape_problems(q: Questionnaire, answers: dict[str, Any]) -> list[str]:
+    """Values that are no answer at all (a list of lists, an object of numbers, an option id
+    of a thousand characters): named here, before the engine looks at them."""
+    kinds = {question.id: question for _, question in q.questions()}
+    problems = []
+    for key, value in answers.items():
+        if len(key) > MAX_OPTION_ID:
+            problems.append(f"{key[:40]}…: no question has an id of {len(key):,} characters")
+            continue
+        question = kinds.get(key)
+        limit = getattr(question, "max_length", MAX_OPTION_ID) if question is not None else MAX_OPTION_ID
+        if value is None or isinstance(value, bool | int | float):
+            continue
+        if isinstance(value, str):
+            if len(value) > limit:
+                problems.append(f"{key}: {len(value):,} characters; at most {limit:,} here")
+        elif isinstance(value, list):
+            if not all(isinstance(v, str) and len(v) <= MAX_OPTION_ID for v in value):
+                problems.append(f"{key}: expected a list of option ids, got {_short(value)}")
+        elif isinstance(value, dict):
+            if not all(isinstance(v, str) and len(v) <= MAX_OPTION_ID for v in value.values()):
+                problems.append(f"{key}: expected {{row: option id}}, got {_short(value)}")
+        else:
+            problems.append(f"{key}: not an answer: {_short(value)}")
+    return problems
 
 
 def guarded(func):
@@ -127,29 +220,59 @@ def cmd_score(args: argparse.Namespace) -> int:
         return _score_csv(q, args)
     if not args.answers:
         raise CommandError("give ANSWERS.json (or - for stdin), or --csv FILE")
-    answers = read_json(args.answers)
-    if not isinstance(answers, dict):
-        raise CommandError(f"{args.answers}: expected a JSON object {{question_id: answer}}")
+    answers = read_answers(args.answers, q)
     result = score_assessment(q, answers)
     json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
     print()
     return 0
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+PARTIAL = 3  # exit code: some rows failed (the good ones are written, the bad ones listed)
+
+
 def _score_csv(q: Questionnaire, args: argparse.Namespace) -> int:
+    from commands import csv_batch
+
     try:
-        frame = pd.read_csv(args.csv, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise CommandError(f"{args.csv}: cannot read CSV: {exc}") from None
-    known = {question.id for _, question in q.questions()}
-    passthrough = [c for c in frame.columns if c not in known]
-    scores = score_frame(q, frame)
-    out = pd.concat([frame[passthrough], scores], axis=1)
-    target = args.output or sys.stdout
-    out.to_csv(target, index=False, float_format="%.4f")
-    if args.output:
-        print(f"{len(out)} rows scored → {args.output}", file=sys.stderr)
-    return 0
+        batch = csv_batch.read_batch(args.csv, q)
+    except csv_batch.BatchError as exc:
+        raise CommandError(f"{args.csv}: {exc}") from None
+    if batch.missing_questions:
+        shown = ", ".join(batch.missing_questions[:10]) + (" …" if len(batch.missing_questions) > 10 else "")
+        print(f"{args.csv}: note: no column for {_count(len(batch.missing_questions), 'required question')}: {shown}",
+              file=sys.stderr)
+    scores, good = csv_batch.score_batch(q, batch)
+    out = csv_batch.scored_table(batch, scores, good)
+    try:
+        csv_batch.write_table(out, args.output)
+    except OSError as exc:
+        raise CommandError(f"{args.output}: cannot write: {exc.strerror}") from None
+    errors = csv_batch.error_table(batch)
+    n_bad = csv_batch.bad_row_count(errors)
+    where = f" → {args.output}" if args.output and args.output != "-" else ""
+    if not errors.num_rows:
+        if where:
+            print(f"{_count(out.num_rows, 'row')} scored{where}", file=sys.stderr)
+        return 0
+    error_path = Path(args.errors) if args.errors else csv_batch.default_error_path(args.csv, args.output)
+    try:
+        csv_batch.write_table(errors, str(error_path))
+    except OSError as exc:
+        raise CommandError(f"{error_path}: cannot write the error file: {exc.strerror}") from None
+    for line in csv_batch.first_problems(errors, 10):
+        print(f"{args.csv}: {line}", file=sys.stderr)
+    if errors.num_rows > 10:
+        print(f"{args.csv}: … {errors.num_rows - 10:,} more", file=sys.stderr)
+    print(
+        f"{_count(out.num_rows, 'row')} scored{where}; {_count(n_bad, 'row')} failed "
+        f"({_count(errors.num_rows, 'problem')}) → {error_path}",
+        file=sys.stderr,
+    )
+    return PARTIAL
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -161,9 +284,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="a YAML path or a bundled id (dbi_sme)")
     p.set_defaults(func=guarded(cmd_describe))
 
-    p = sub.add_parser("score", help="score answers (JSON) or many rows (--csv) against a questionnaire")
+    p = sub.add_parser(
+        "score",
+        help="score answers (JSON) or many rows (--csv) against a questionnaire",
+        epilog=(
+            "With --csv: the good rows are scored and written; each problem of the others goes to an "
+            "error file (row, column, why). Exit code 0: every row scored; 3: some rows failed; 1: nothing "
+            "could be done (the file or the questionnaire is broken). Text cells that a spreadsheet would "
+            "run as a formula (starting with = + - @, tab or CR) are written with a leading '."
+        ),
+    )
     p.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="a YAML path or a bundled id (dbi_sme)")
     p.add_argument("answers", nargs="?", metavar="ANSWERS.json", help="JSON answers; - reads stdin")
     p.add_argument("--csv", metavar="FILE", help="score every row of a CSV (a column per question)")
     p.add_argument("-o", "--output", metavar="FILE", help="where to write the scored CSV (default stdout)")
+    p.add_argument(
+        "--errors", metavar="FILE",
+        help="where to list the rows that failed (default: OUTPUT.errors.csv, or CSV.errors.csv beside the input)",
+    )
     p.set_defaults(func=guarded(cmd_score))

@@ -13,6 +13,7 @@ single path.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -148,12 +149,21 @@ def _lookup(per_value: list[Any], missing: Any, codes: np.ndarray, dtype, out: n
     return table[codes]  # code -1 picks the last entry: the empty answer
 
 
-def score_frame(questionnaire: Questionnaire, frame: pd.DataFrame, *, validate: bool = True) -> pd.DataFrame:
+def score_frame(
+    questionnaire: Questionnaire,
+    frame: pd.DataFrame,
+    *,
+    validate: bool = True,
+    on_problem: Callable[[np.ndarray, str, str], None] | None = None,
+) -> pd.DataFrame:
     """Score every row. Returns per pillar ``{id}_points/_max/_percent/_level/_na`` and
     ``total``, ``max_total``, ``percent``, ``overall_level``, indexed like ``frame``.
 
     With ``validate`` (default) a bad cell or a missing required answer raises
-    ``BulkAnswerError`` listing the rows; unknown columns are ignored.
+    ``BulkAnswerError`` listing the rows; unknown columns are ignored. With ``on_problem``
+    nothing is raised: it is called as ``on_problem(row_positions, question_id, message)``
+    for every problem (0-based positions), and the rows it names hold meaningless scores
+    that the caller drops; the other rows' scores are the same either way.
     """
     n = len(frame)
     problems: list[str] = []
@@ -169,9 +179,13 @@ def score_frame(questionnaire: Questionnaire, frame: pd.DataFrame, *, validate: 
     everyone = np.ones(n, dtype=bool)
     buf_pts, buf_max = np.empty(n), np.empty(n)  # each question's points and maximum, row by row
 
-    def note(rows: np.ndarray, message: str) -> None:
+    def note(rows: np.ndarray, message: str, question_id: str) -> None:
         nonlocal n_problems
         idx = np.flatnonzero(rows)
+        if on_problem is not None:
+            if len(idx):
+                on_problem(idx, question_id, message)
+            return
         n_problems += len(idx)
         for i in idx[: max(0, MAX_LISTED - len(problems))]:
             problems.append(f"row {i + 1}: {message}")
@@ -208,14 +222,14 @@ def score_frame(questionnaire: Questionnaire, frame: pd.DataFrame, *, validate: 
                     if bad:
                         if validate:
                             rows = col.codes == code
-                            note(rows if vis is None else vis & rows, "; ".join(bad))
-                        outcomes.append((NOT_APPLICABLE, 0.0, 0.0))  # only reached without validation
+                            note(rows if vis is None else vis & rows, "; ".join(bad), q.id)
+                        outcomes.append((NOT_APPLICABLE, 0.0, 0.0))  # a bad row: reported, its scores dropped
                         continue
                 outcomes.append(question_outcome(q, value))
             empty = question_outcome(q, None)
             if validate and q.required:
                 missing = _lookup([o[0] == "unanswered" for o in outcomes], True, col.codes, bool)
-                note(missing if vis is None else vis & missing, f"{q.id}: required answer missing")
+                note(missing if vis is None else vis & missing, f"{q.id}: required answer missing", q.id)
             na_flags = [o[0] == NOT_APPLICABLE for o in outcomes]
             status_na = _lookup(na_flags, False, col.codes, bool) if any(na_flags) else None
             if status_na is None:

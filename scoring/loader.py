@@ -42,6 +42,8 @@ from scoring.model import (
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 200_000
+MAX_SCALE_STEPS = 100
+MAX_DEPTH = 32  # the bundled questionnaires nest 11 deep
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
 
 Path_ = tuple[str | int, ...]
@@ -87,7 +89,23 @@ class SafeLoader12(yaml.SafeLoader):
 
     YAML 1.1 reads ``no``, ``yes``, ``on`` and ``off`` as booleans, so an option labelled
     ``{en: No}`` or an option id ``no`` would silently become ``False``.
+
+    It also refuses nesting deeper than ``MAX_DEPTH`` while composing: PyYAML composes by
+    recursion, so a 1 KB file of 500 nested brackets would otherwise end in a RecursionError.
     """
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        depth = getattr(self, "_depth", 0) + 1
+        if depth > MAX_DEPTH:
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
+            )
+        self._depth = depth
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth = depth - 1
 
 
 SafeLoader12.yaml_implicit_resolvers = {
@@ -99,56 +117,92 @@ SafeLoader12.add_implicit_resolver(
 )
 
 
-def _compose(text: str, file: str) -> yaml.Node | None:
-    try:
-        return yaml.compose(text, Loader=SafeLoader12)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise QuestionnaireError(
-            [Problem(file, "", f"not valid YAML: {getattr(exc, 'problem', exc)}", line)]
-        ) from None
+def _yaml_problem(exc: BaseException, file: str, text: str = "") -> QuestionnaireError:
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else None
+    if isinstance(exc, yaml.reader.ReaderError):  # a control character: its message spans lines
+        message = str(exc).splitlines()[0]
+        line = text.count("\n", 0, exc.position) + 1
+    else:
+        message = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+    return QuestionnaireError([Problem(file, "", f"not valid YAML: {message}", line)])
 
 
-def _count_nodes(root: yaml.Node) -> int:
-    """Nodes after alias expansion, computed without expanding (memoised per node)."""
-    memo: dict[int, int] = {}
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
 
-    def size(node: yaml.Node) -> int:
+
+def _check_graph(root: yaml.Node, file: str) -> None:
+    """Refuse what would be too big once aliases are expanded: more than ``MAX_NODES`` nodes,
+    nesting deeper than ``MAX_DEPTH`` (aliases can nest anchors far deeper than the text
+    does), or an alias inside the node it names. Iterative, so no input can exhaust the stack;
+    each node is visited once (sizes and depths memoised)."""
+    size: dict[int, int] = {}
+    depth: dict[int, int] = {}
+    open_: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, finished = stack.pop()
         key = id(node)
-        if key in memo:
-            return memo[key]
-        memo[key] = 1  # guards against recursive aliases
-        if isinstance(node, yaml.MappingNode):
-            total = 1 + sum(size(k) + size(v) for k, v in node.value)
-        elif isinstance(node, yaml.SequenceNode):
-            total = 1 + sum(size(v) for v in node.value)
-        else:
-            total = 1
-        memo[key] = min(total, MAX_NODES + 1)
-        return memo[key]
+        if finished:
+            kids = _children(node)
+            size[key] = min(1 + sum(size[id(k)] for k in kids), MAX_NODES + 1)
+            depth[key] = 1 + max((depth[id(k)] for k in kids), default=0)
+            open_.discard(key)
+            continue
+        if key in size:
+            continue
+        if key in open_:  # reached again before it was finished: it contains itself
+            raise QuestionnaireError(
+                [Problem(file, "", "an alias refers to a node that contains it", node.start_mark.line + 1)]
+            )
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((k, False) for k in _children(node))
+    if size[id(root)] > MAX_NODES:
+        raise QuestionnaireError(
+            [Problem(file, "", f"too many YAML nodes after expanding aliases (limit {MAX_NODES:,})")]
+        )
+    if depth[id(root)] > MAX_DEPTH:
+        raise QuestionnaireError(
+            [Problem(file, "", f"nested deeper than {MAX_DEPTH} levels after expanding aliases")]
+        )
 
-    return size(root)
 
-
-def _line_map(root: yaml.Node) -> dict[Path_, int]:
+def _walk_lines(root: yaml.Node, file: str) -> tuple[dict[Path_, int], list[Problem]]:
+    """The line of every YAML path, and a problem for every key given twice in one mapping
+    (PyYAML would silently keep the last one)."""
     lines: dict[Path_, int] = {}
+    duplicates: list[Problem] = []
+    checked: set[int] = set()
 
-    def walk(node: yaml.Node, path: Path_, depth: int) -> None:
+    def walk(node: yaml.Node, path: Path_) -> None:  # depth is bounded by _check_graph
         lines.setdefault(path, node.start_mark.line + 1)
-        if depth > 40:
-            return
         if isinstance(node, yaml.MappingNode):
+            first_seen: dict[tuple[str, str], int] = {}
+            report = id(node) not in checked  # a node reached again through an alias: once
+            checked.add(id(node))
             for k, v in node.value:
                 key = k.value if isinstance(k, yaml.ScalarNode) else str(k)
-                lines.setdefault(path + (key,), k.start_mark.line + 1)
-                walk(v, path + (key,), depth + 1)
+                line = k.start_mark.line + 1
+                if isinstance(k, yaml.ScalarNode) and key != "<<":
+                    seen_at = first_seen.setdefault((k.tag, key), line)
+                    if seen_at != line and report:
+                        duplicates.append(
+                            Problem(file, format_path(path + (key,)), f"key '{key}' given twice (first at line {seen_at})", line)
+                        )
+                lines.setdefault(path + (key,), line)
+                walk(v, path + (key,))
         elif isinstance(node, yaml.SequenceNode):
             for i, v in enumerate(node.value):
-                walk(v, path + (i,), depth + 1)
+                walk(v, path + (i,))
 
-    walk(root, (), 0)
-    return lines
+    walk(root, ())
+    return lines, duplicates
 
 
 def _line_for(lines: dict[Path_, int], loc: Path_) -> int | None:
@@ -180,23 +234,34 @@ def read_yaml(path: str | Path) -> tuple[Any, dict[Path_, int], str]:
 
 
 def parse_yaml_text(text: str, name: str = "<text>") -> tuple[Any, dict[Path_, int], str]:
-    if len(text.encode("utf-8")) > MAX_BYTES:
+    """Parse once (compose), check the node graph, then construct from the same nodes."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise QuestionnaireError([Problem(name, "", f"text is over the {MAX_BYTES:,}-byte limit")])
-    root = _compose(text, name)
-    if root is None:
-        raise QuestionnaireError([Problem(name, "", "the file is empty")])
-    if _count_nodes(root) > MAX_NODES:
-        raise QuestionnaireError(
-            [Problem(name, "", f"too many YAML nodes after expanding aliases (limit {MAX_NODES:,})")]
-        )
     try:
-        data = yaml.load(text, Loader=SafeLoader12)  # safe_load, with YAML 1.2 booleans
-    except yaml.YAMLError as exc:  # e.g. a !!python tag: refused, never constructed
-        mark = getattr(exc, "problem_mark", None)
-        raise QuestionnaireError(
-            [Problem(name, "", f"not valid YAML: {getattr(exc, 'problem', exc)}", mark.line + 1 if mark else None)]
-        ) from None
-    return data, _line_map(root), name
+        loader = SafeLoader12(text)  # the reader refuses control characters at once
+    except yaml.YAMLError as exc:
+        raise _yaml_problem(exc, name, text) from None
+    try:
+        try:
+            root = loader.get_single_node()
+        except yaml.YAMLError as exc:
+            raise _yaml_problem(exc, name, text) from None
+        if root is None:
+            raise QuestionnaireError([Problem(name, "", "the file is empty")])
+        _check_graph(root, name)
+        try:
+            data = loader.construct_document(root)  # safe_load semantics, with YAML 1.2 booleans
+        except yaml.YAMLError as exc:  # e.g. a !!python tag: refused, never constructed
+            raise _yaml_problem(exc, name) from None
+        except (ValueError, OverflowError) as exc:  # Python refuses integers of more than 4,300 digits
+            message = "a number has too many digits" if "digits" in str(exc) else f"a value cannot be read: {exc}"
+            raise QuestionnaireError([Problem(name, "", message)]) from None
+    finally:
+        loader.dispose()
+    lines, duplicates = _walk_lines(root, name)
+    if duplicates:
+        raise QuestionnaireError(duplicates)
+    return data, lines, name
 
 
 # ---------------------------------------------------------------- validation
@@ -295,8 +360,12 @@ class _Checker:
     def _check_levels(self) -> None:
         q = self.q
         numbers = [lv.level for lv in q.levels]
-        if sorted(numbers) != list(range(len(numbers))) or len(set(numbers)) != len(numbers):
-            self.add(("levels",), f"levels must be 0, 1, 2, … each once; found {numbers}")
+        if numbers != list(range(len(numbers))):
+            # listed out of order, a number missing or twice: the page and the PDF list levels
+            # in file order, and the rules look them up by number, so both must agree
+            wrong = next(i for i, n in enumerate(numbers + [None]) if n != i)
+            loc: Path_ = ("levels", wrong, "level") if wrong < len(numbers) else ("levels",)
+            self.add(loc, f"levels must be listed as 0, 1, 2, … in order, each once; found {numbers}")
         known = set(numbers)
 
         def increasing(items, loc: Path_, value_name: str, key) -> None:
@@ -389,15 +458,20 @@ class _Checker:
         if isinstance(question, ScaleQuestion):
             if question.min >= question.max:
                 self.add(loc + ("max",), "max must be greater than min")
+            elif question.max - question.min > MAX_SCALE_STEPS:
+                self.add(loc + ("max",), f"a scale has at most {MAX_SCALE_STEPS} steps (one radio button each)")
             for k in question.anchors:
                 if not question.min <= k <= question.max:
                     self.add(loc + ("anchors", k), f"anchor {k} is outside {question.min}..{question.max}")
             return question_max(question) > 0
         options = _options(question)
-        ids = [o.id for o in options]
         if isinstance(question, YesNoQuestion):
-            if question.options and sorted(ids) != ["no", "yes"]:
-                self.add(loc + ("options",), f"a yesno question's options must be exactly yes and no; found {ids}")
+            given = [o.id for o in question.options]  # not the filled-in pair: 'maybe' must not vanish
+            for i, oid in enumerate(given):
+                if oid not in ("yes", "no"):
+                    self.add(loc + ("options", i, "id"), f"a yesno question offers only yes and no, not '{oid}'")
+            if question.options and sorted(set(given) & {"yes", "no"}) != ["no", "yes"]:
+                self.add(loc + ("options",), f"a yesno question's options must be exactly yes and no; found {given}")
         elif len(options) < 2:
             self.add(loc + ("options",), "needs at least two options")
         seen: set[str] = set()

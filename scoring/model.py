@@ -13,6 +13,12 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+# Numbers a questionnaire may give: finite (``.nan`` and ``.inf`` would poison every score that
+# touches them), and points never below 0 (a negative option would make percentages negative).
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+Points = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -38,8 +44,8 @@ class Condition(_Strict):
 
     question: str
     in_: list[str | int | float | bool] | None = Field(default=None, alias="in")
-    at_least: float | None = None
-    at_most: float | None = None
+    at_least: Finite | None = None
+    at_most: Finite | None = None
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -58,7 +64,7 @@ ShowIf = Condition | ConditionGroup
 class Option(_Strict):
     id: str
     label: Text | None = None  # optional only for yesno (filled in by the loader)
-    points: float = 0
+    points: Points = 0
     advice: Text | None = None  # "how to do better", shown when this answer is below the top
     gaps: tuple[str, ...] = ()  # capability tags this answer reveals as missing
     uses: tuple[str, ...] = ()  # capability tags this answer shows the firm already has
@@ -73,8 +79,8 @@ class Row(_Strict):
 class Band(_Strict):
     """A band of a number question: covers ``[from, next band's from)``; the last band includes max."""
 
-    from_: float = Field(alias="from")
-    points: float
+    from_: Finite = Field(alias="from")
+    points: Points
     label: Text | None = None
     advice: Text | None = None
     gaps: tuple[str, ...] = ()
@@ -108,15 +114,15 @@ class MultiQuestion(_QuestionBase):
     type: Literal["multi"]
     options: tuple[Option, ...]
     scoring: Literal["sum", "share", "none"] = "sum"
-    cap: float | None = None  # sum: at most this many points
-    max_points: float | None = None  # share: points when every scoring option is ticked
+    cap: Points | None = None  # sum: at most this many points
+    max_points: Points | None = None  # share: points when every scoring option is ticked
 
 
 class ScaleQuestion(_QuestionBase):
     type: Literal["scale"]
-    min: int = 0
-    max: int = 5
-    max_points: float | None = None  # default: max - min
+    min: int = Field(default=0, ge=-1000, le=1000)
+    max: int = Field(default=5, ge=-1000, le=1000)
+    max_points: Points | None = None  # default: max - min
     anchors: dict[int, Text] = Field(default_factory=dict)
 
 
@@ -129,8 +135,8 @@ class MatrixQuestion(_QuestionBase):
 
 class NumberQuestion(_QuestionBase):
     type: Literal["number"]
-    min: float
-    max: float
+    min: Finite
+    max: Finite
     unit: Text | None = None
     bands: tuple[Band, ...]
 
@@ -138,7 +144,7 @@ class NumberQuestion(_QuestionBase):
 class TextQuestion(_QuestionBase):
     type: Literal["text"]
     required: bool = False
-    max_length: int = 2000
+    max_length: int = Field(default=2000, ge=1, le=100_000)
 
 
 Question = Annotated[
@@ -151,7 +157,7 @@ class Pillar(_Strict):
     id: str
     name: Text
     description: Text | None = None
-    weight: float = Field(default=1.0, ge=0)
+    weight: float = Field(default=1.0, ge=0, allow_inf_nan=False)
     questions: tuple[Question, ...]
 
 
@@ -169,9 +175,9 @@ class LevelThreshold(_Strict):
     style) and ``above_percent`` ("strictly above": DBI's "trên 10% đến 20%", where the upper
     bound stays in the lower level)."""
 
-    level: int
-    min_percent: float | None = None
-    above_percent: float | None = None
+    level: int = Field(ge=0, le=9)
+    min_percent: Finite | None = None  # the loader checks the range and names the field
+    above_percent: Finite | None = None
 
     @property
     def percent(self) -> float:
@@ -192,10 +198,10 @@ class LevelThreshold(_Strict):
 class CompositeRequirement(_Strict):
     """One row of a DBI-style table: the level holds when the total and the pillar count both do."""
 
-    level: int
-    total_above: float | None = None  # points, strictly greater
-    total_percent_above: float | None = None  # percent of the maximum total, strictly greater
-    min_pillars: int = 0  # pillars at this level or higher
+    level: int = Field(ge=0, le=9)
+    total_above: Points | None = None  # points, strictly greater
+    total_percent_above: Percent | None = None  # percent of the maximum total, strictly greater
+    min_pillars: int = Field(default=0, ge=0)  # pillars at this level or higher
 
 
 class CompositeRule(_Strict):
@@ -241,7 +247,7 @@ class Questionnaire(_Strict):
     description: Text
     indicative: bool = False  # a quick check: its level is indicative
     indicative_note: Text | None = None
-    estimated_minutes: int | None = None
+    estimated_minutes: int | None = Field(default=None, ge=0, le=1000)
     levels: tuple[Level, ...]
     pillars: tuple[Pillar, ...]
     rules: Rules
@@ -270,13 +276,19 @@ class Questionnaire(_Strict):
         raise KeyError(n)
 
 
+FIRM_NAME_MAX = 200  # characters; the store's column holds as many
+
+
 class FirmProfile(BaseModel):
-    """Who answered: optional name, VSIC section, size band, province id, staff count."""
+    """Who answered: optional name, VSIC section, size band, province id, staff count.
+
+    Bounded so that no input can make a page or a PDF render for minutes: a name of at most
+    ``FIRM_NAME_MAX`` characters, short ids, a plausible staff count."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 
-    name: str | None = None
-    sector: str | None = None  # VSIC 2018 section letter "A".."U"
-    size_band: str | None = None  # household | micro | small | medium | large
-    province: str | None = None  # province id, e.g. "ha_noi"
-    staff: int | None = Field(default=None, ge=0)
+    name: str | None = Field(default=None, max_length=FIRM_NAME_MAX)
+    sector: str | None = Field(default=None, max_length=8)  # VSIC 2018 section letter "A".."U"
+    size_band: str | None = Field(default=None, max_length=32)  # household | micro | small | medium | large
+    province: str | None = Field(default=None, max_length=64)  # province id, e.g. "ha_noi"
+    staff: int | None = Field(default=None, ge=0, le=10_000_000)

@@ -4,6 +4,14 @@ Five wrong passwords in a row lock an account for 15 minutes: enough to stop onl
 guessing, short enough that a facilitator who mistyped is back before the workshop ends.
 ``Accounts`` is a mixin of ``store.repository.Store`` (which provides ``read``, ``write``
 and ``clock``).
+
+Race-free: an attempt first claims one of the five tries in a single conditional UPDATE
+(count it, and lock the account when it is the fifth), and only a claimed try has its
+password checked. So twenty attempts in parallel check at most five passwords, and one
+that arrives after the fifth is refused unchecked, even with the right password; a success
+never clears a lock that other tries set. A locked
+account, an unknown user and a wrong password each cost one UPDATE and one argon2 check,
+and all three answer ``None``: alike in time and in words.
 """
 
 from __future__ import annotations
@@ -16,11 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Connection, Row, insert, select, update
+from sqlalchemy import Connection, Row, and_, case, insert, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from store.errors import InvalidValue, NotFound, UserExists
-from store.models import users
+from store.models import UTCDateTime, users
 from store.records import ROLES, User
 
 MAX_FAILURES = 5
@@ -116,39 +124,58 @@ class Accounts:
     def authenticate(self, username: str, password: str) -> User | None:
         """The user when the password is right and the account not locked; else None.
 
-        A locked account says no even to the right password until the lock expires. The
-        argon2 check (tens of milliseconds) runs outside any transaction; the counter is
-        then updated in SQL (``failed_logins + 1``) so parallel attempts all count.
+        1. Claim a try: one conditional UPDATE counts the attempt, and sets the lock when it
+           is the ``MAX_FAILURES``-th, unless the account is locked already (an expired lock
+           starts a fresh count). No row claimed (locked, or no such user): check the
+           password against a dummy hash, for the same time, and say no.
+        2. Check the password (argon2, tens of milliseconds) outside any transaction.
+        3. Right: clear the count (and the lock, if this try was the one that set it), as
+           after any login, but only when no other try was claimed after this one; if some
+           were, they stay counted, and so does a lock one of them set: only this try is taken
+           back. Wrong: nothing more to write; the try was counted.
         """
         name = normalise_username(username or "")
-        with self.read() as conn:
-            row = conn.execute(select(users).where(users.c.username == name)).first()
+        password = password or ""
         now = self.clock()
-        if row is None:
-            verify_password(None, password or "")  # same time as a wrong password
+        claim = self._claim_try(name, now)
+        if claim is None:
+            verify_password(None, password)  # same work as a wrong password
             return None
-        if row.locked_until is not None and row.locked_until > now:
+        user_id, password_hash, count = claim
+        if not verify_password(password_hash, password):
             return None
-        ok = verify_password(row.password_hash, password or "")
+        new_hash = hash_password(password) if needs_rehash(password_hash) else None
         with self.write() as conn:
-            if ok:
-                values: dict[str, Any] = {"failed_logins": 0, "locked_until": None, "last_login_at": now}
-                if needs_rehash(row.password_hash):
-                    values["password_hash"] = hash_password(password)
-                conn.execute(update(users).where(users.c.id == row.id).values(**values))
-                return _user(conn.execute(select(users).where(users.c.id == row.id)).one())
-            failures = conn.execute(
+            values: dict[str, Any] = {"last_login_at": now}
+            if new_hash:
+                values["password_hash"] = new_hash
+            cleared = conn.execute(
                 update(users)
-                .where(users.c.id == row.id)
-                .values(failed_logins=users.c.failed_logins + 1)
-                .returning(users.c.failed_logins)
-            ).scalar_one()
-            if failures >= MAX_FAILURES:
-                # the count restarts, so after the lock the user has five fresh attempts
+                .where(users.c.id == user_id, users.c.failed_logins == count)
+                .values(failed_logins=0, locked_until=None, **values)
+            ).rowcount
+            if not cleared:  # tries came in after this one: they keep counting; take back only ours
                 conn.execute(
-                    update(users).where(users.c.id == row.id).values(failed_logins=0, locked_until=now + LOCK_FOR)
+                    update(users)
+                    .where(users.c.id == user_id)
+                    .values(failed_logins=case((users.c.failed_logins > 0, users.c.failed_logins - 1), else_=0), **values)
                 )
-        return None
+            return _user(conn.execute(select(users).where(users.c.id == user_id)).one())
+
+    def _claim_try(self, name: str, now: datetime) -> tuple[int, str, int] | None:
+        """(id, password hash, tries counted so far) when this attempt may check a password."""
+        expired = and_(users.c.locked_until.is_not(None), users.c.locked_until <= now)
+        count = case((expired, 1), else_=users.c.failed_logins + 1)
+        lock_at = literal(now + LOCK_FOR, UTCDateTime())
+        with self.write() as conn:
+            row = conn.execute(
+                update(users)
+                .where(users.c.username == name, or_(users.c.locked_until.is_(None), expired))
+                # SET sees the row as it was, on SQLite and PostgreSQL alike
+                .values(failed_logins=count, locked_until=case((count >= MAX_FAILURES, lock_at), else_=None))
+                .returning(users.c.id, users.c.password_hash, users.c.failed_logins)
+            ).first()
+        return None if row is None else (row[0], row[1], row[2])
 
     def set_password(self, username: str, password: str) -> User:
         check_password(password)

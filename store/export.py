@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, func, select
 
+from scoring.cells import neutralise, neutralise_array  # noqa: F401 - one rule, re-exported
 from store import codes
 from store.aggregates import Filters, local_period
 from store.errors import InvalidValue
@@ -44,8 +45,6 @@ if TYPE_CHECKING:
     from store.repository import Store
 
 a = assessments
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_PATTERN = r"^[=+\-@\t\r]"
 FORMATS = ("csv", "xlsx", "parquet")
 CHUNK_ROWS = 20_000  # rows per fetch on SQLite: Python tuples are the export's memory
 XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit, less the header
@@ -103,24 +102,6 @@ def describe(column: str) -> tuple[str, str]:
 
 def dictionary_frame(columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([(c, *describe(c)) for c in columns], columns=["column", "vi", "en"])
-
-
-def neutralise(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula gets a leading apostrophe; anything
-    else (numbers included) is returned as it is. The scalar twin of ``neutralise_array``."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def neutralise_array(arr: pa.Array) -> pa.Array:
-    """``neutralise`` over a column: text columns only; numbers stay numbers."""
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        return arr
-    risky = pc.match_substring_regex(arr, _FORMULA_PATTERN)
-    if not pc.any(risky).as_py():
-        return arr
-    return pc.if_else(risky, pc.binary_join_element_wise("'", arr, ""), arr)
 
 
 def _query(conn: Connection, filters: Filters) -> tuple[Any, pa.Schema, list[str], dict[int, tuple[str, str]]]:

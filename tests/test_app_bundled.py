@@ -100,10 +100,12 @@ def test_the_pdf_builds_with_vietnamese_text(env, bundled):
 
     q = bundled["quick_check"]
     answers = all_answers(q, "low")
-    result = score_assessment(q, answers)
     profile = FirmProfile(name="Công ty Minh An", sector="G", size_band="micro")
+    store = open_store()
+    _, code = store.create_draft(q, profile)
+    rec, result = store.submit(code, q, answers)
     recs = recommend(q, result, profile)
-    data = _pdf_builder(q, result, recs, profile, "vi", None, answers)()
+    data = _pdf_builder(q, rec, result, recs, "vi", None)()
     assert data.startswith(b"%PDF")
     text = unicodedata.normalize("NFC", "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages))
     assert unicodedata.normalize("NFC", q.level(result.overall_level).name.get("vi")) in text

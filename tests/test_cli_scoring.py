@@ -112,4 +112,4 @@ def test_score_csv(tiny_file, tmp_path):
     assert list(scored["ops_na"]) == [0, 1]
     csv.write_text("firm,has_site\nA,perhaps\n")
     done = cli("score", str(tiny_file), "--csv", str(csv))
-    assert done.returncode == 1 and "row 1: has_site: option 'perhaps' is not offered" in done.stderr
+    assert done.returncode == 3 and "row 1: has_site: option 'perhaps' is not offered" in done.stderr

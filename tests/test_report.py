@@ -200,7 +200,7 @@ ANSWERS = {
 
 HOSTILE_NAMES = {
     "markup": '<b>&amp; "x" </para>',
-    "long_word": "Q" * 300,
+    "long_word": "Q" * 200,  # FirmProfile.name holds at most 200 characters (scoring.model.FIRM_NAME_MAX)
     "emoji": "Cửa hàng 🚀 Hoa Sen",
     "arabic": "شركة النور للتجارة",
     "hebrew": "חברת אור בע״מ",

@@ -12,10 +12,10 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
+from scoring.cells import neutralise
 from scoring.loader import load_questionnaire_text
 from scoring.model import FirmProfile
 from store import Filters, InvalidValue
-from store.export import neutralise
 from tests.conftest import TINY
 
 pytest_plugins = ["tests.conftest_store"]

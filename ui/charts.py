@@ -1,13 +1,28 @@
 """Charts for the Results page (Altair): a radar of the pillars, bars per pillar, and the
-change since the previous assessment. Only drawing: the numbers come from the Result."""
+change since the previous assessment. Only drawing: the numbers come from the Result.
+
+Altair is imported when a chart is first drawn, not with this module: the navigation imports
+every page on a server's first run, and the Start page has no chart (about 0.3 s saved there).
+"""
 
 from __future__ import annotations
 
 import math
 import textwrap
 
-import altair as alt
 import pandas as pd
+
+
+class _Altair:
+    """``alt`` as if imported, but loaded on first use (``alt.Chart`` …)."""
+
+    def __getattr__(self, name: str):
+        import altair
+
+        return getattr(altair, name)
+
+
+alt = _Altair()
 
 RADAR_SIZE = 320
 COLOURS = ["#1565c0", "#ef6c00", "#2e7d32"]

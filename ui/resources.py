@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import streamlit as st
@@ -49,25 +49,28 @@ def available() -> Available:
     """Every questionnaire in the folder, shortest first (the quick check leads).
 
     A broken file does not hide the others: its problems are collected for the page to show.
+    Visitors see them, so they name the file only, never a server path; the log has it all.
     """
     out = Available()
     folder = questionnaire_dir()
     try:
         paths = bundled_paths(folder)
     except OSError as exc:
-        out.problems.append(f"{folder}: {exc}")
+        log.error("questionnaire folder %s cannot be read: %s", folder, exc)
+        out.problems.append(f"{folder.name}: cannot be read")
         return out
     if not paths:
-        out.problems.append(f"{folder}: no questionnaire (*.yaml) found")
+        log.error("questionnaire folder %s has no *.yaml file", folder)
+        out.problems.append(f"{folder.name}: no questionnaire (*.yaml) found")
     for path in paths:
         try:
             out.questionnaires.append(_load(str(path.resolve()), path.stat().st_mtime))
         except QuestionnaireError as exc:
             log.error("questionnaire %s failed to load:\n%s", path, exc)
-            out.problems += [str(p) for p in exc.problems]
-        except Exception as exc:  # unreadable file, bad encoding …
+            out.problems += [str(replace(p, file=path.name)) for p in exc.problems]
+        except Exception as exc:  # unreadable file, bad encoding …: its message may hold a path
             log.exception("questionnaire %s failed to load", path)
-            out.problems.append(f"{path.name}: {exc}")
+            out.problems.append(f"{path.name}: cannot be loaded ({type(exc).__name__})")
     out.questionnaires.sort(key=lambda q: (len(q.questions()), q.id))
     return out
 

@@ -1,0 +1,1 @@
+"""The deployment: deploy/local_stack.py starts its shape on one machine (see deploy/README.md)."""
