@@ -4,7 +4,7 @@
   no hover to reveal it.
 - A visible focus ring on options, buttons and the menu links (keyboard users).
 - Body text of at least 16 px on a phone.
-- Streamlit's "Skip to main content" link speaks the page's language (a small script).
+- Streamlit's "Skip to main content" link speaks the page's language (ui/scripts.py).
 """
 
 from __future__ import annotations
@@ -34,18 +34,9 @@ button:focus-visible, a:focus-visible, [role="tab"]:focus-visible, input:focus-v
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #455a64 !important; }
 """
 
-# Streamlit's own "Skip to main content" link (for keyboard and screen-reader users) in the
-# page's language; no "<" inside (Streamlit drops a script that has one)
-_SKIP_SCRIPT = """<script>(function(){
-var text=%(skip)s;
-function fix(){var a=document.querySelector('a[href="#stMain"]'); if(a && a.textContent!==text){a.textContent=text;}}
-fix(); window.setTimeout(fix,300); window.setTimeout(fix,1500);
-})();</script>"""
-
-
 def apply() -> None:
     """The stylesheet, and the skip link's words in the page's language."""
-    import json
+    from ui import scripts
 
     st.html(f"<style>{_CSS}</style>")
-    st.html(_SKIP_SCRIPT % {"skip": json.dumps(t("app.skip_to_content"))}, unsafe_allow_javascript=True)
+    scripts.run("skip", text=t("app.skip_to_content"))

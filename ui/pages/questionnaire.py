@@ -11,7 +11,7 @@ import streamlit as st
 
 from scoring.engine import AnswerError, visible_questions
 from scoring.model import Questionnaire
-from ui import common, questions, resources, state
+from ui import common, questions, resources, scripts, state
 from ui.i18n import t, text
 from ui.safe import callback
 
@@ -130,57 +130,17 @@ def _submit(q: Questionnaire) -> None:
     state.goto("results")
 
 
-# No "<" inside: Streamlit's HTML element drops a script that has one.
-_STEP_SCRIPT = """<script>(function(){
-var d=document, w=window, step=%(step)d, first=%(first)s;
-var main=d.querySelector('[data-testid="stMain"]')||d.scrollingElement;
-if(main){main.scrollTo(0,0);} w.scrollTo(0,0);
-var tries=0;
-(function focusFirst(){
-  var box=d.querySelector('.st-key-qbox_'+first);
-  if(box && box.isConnected){box.setAttribute('tabindex','-1'); box.focus({preventScroll:true});
-    if(d.activeElement===box){return;}}
-  if(40>tries++){w.setTimeout(focusFirst,50);}
-})();
-if(step>0 && !(w.history.state && w.history.state.smeStep===step)){w.history.pushState({smeStep:step},'',w.location.href);}
-if(!w.__smeBack){w.__smeBack=true; w.addEventListener('popstate',function(){
-  var b=d.querySelector('.st-key-nav_back button'); if(b && !b.disabled){b.click();}
-});}
-})();</script>"""
-
-
-# Text typed but not yet left (Streamlit sends a text box's value when it loses focus) is
-# kept in this tab's sessionStorage as it is typed, and put back after a reload, then sent.
-_TEXT_SCRIPT = """<script>(function(){
-var d=document, w=window, tab=%(tab)s;
-if(w.__smeText===tab){return;} w.__smeText=tab;
-function keyOf(el){var box=el.closest('[class*="st-key-q_"]'); var m=box?box.className.match(/st-key-(q_[^ ]+)/):null; return m?'sme:'+tab+':'+m[1]:null;}
-function put(el,v){var proto=el.tagName==='TEXTAREA'?w.HTMLTextAreaElement.prototype:w.HTMLInputElement.prototype;
-  Object.getOwnPropertyDescriptor(proto,'value').set.call(el,v); el.dispatchEvent(new Event('input',{bubbles:true}));}
-function hook(el){if(el.__smeHooked){return;} el.__smeHooked=true; var key=keyOf(el); if(!key){return;}
-  el.addEventListener('input',function(){try{w.sessionStorage.setItem(key,el.value);}catch(e){}});
-  el.addEventListener('blur',function(){w.setTimeout(function(){try{w.sessionStorage.removeItem(key);}catch(e){}},500);});
-  var kept=null; try{kept=w.sessionStorage.getItem(key);}catch(e){}
-  if(kept && !el.value){put(el,kept); el.focus(); el.blur();}}
-function scan(){d.querySelectorAll('[class*="st-key-q_"] textarea').forEach(hook);}
-scan(); new MutationObserver(scan).observe(d.body,{childList:true,subtree:true});
-})();</script>"""
-
-
 def _keep_typed_text() -> None:
-    import json
-
-    st.html(_TEXT_SCRIPT % {"tab": json.dumps(str(ss.get(state.TAB) or "tab"))}, unsafe_allow_javascript=True)
+    """Text typed in a box and not yet left survives a reload (ui/scripts.py "text")."""
+    scripts.run("text", tab=ss.get(state.TAB) or "tab")
 
 
 def _step_opened(step: int, first: str | None) -> None:
     """A new step opens at its top with focus on its first question (so a keyboard user
     carries on from there), and becomes an entry of the browser's history: Back in the
-    browser goes to the previous step, not to the Start page."""
-    import json
-
+    browser goes to the previous step, not to the Start page (ui/scripts.py "step")."""
     if ss.pop(state.SCROLL_TOP, False):
-        st.html(_STEP_SCRIPT % {"step": step, "first": json.dumps(first or "")}, unsafe_allow_javascript=True)
+        scripts.run("step", step=step, first=first or "")
 
 
 def render() -> None:
