@@ -198,7 +198,8 @@ def pct(values: list[float], p: float) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=50, help="participants (default 50)")
-    parser.add_argument("--concurrency", type=int, default=10, help="participants answering at once (default 10)")
+    parser.add_argument("--concurrency", type=int, default=4,
+                        help="participants answering at once (default 4: on 2 cores the browsers compete with the server)")
     args = parser.parse_args(argv)
 
     from store import close_stores, open_store
