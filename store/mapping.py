@@ -72,7 +72,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 _NA_WORDS = {"na", "n/a", "n.a.", "khong ap dung", "not applicable", "khong lien quan"}
 _YES_WORDS = {"yes", "y", "co", "1", "true", "x", "dung", "dong y", "✓"}
 _NO_WORDS = {"no", "n", "khong", "0", "false", "chua"}
-_AGREE_STARTS = ("toi dong y", "dong y", "i agree", "agree", "yes", "co")
+_AGREE_STARTS = ("toi dong y", "dong y", "i agree", "agree")  # "có lẽ" (maybe) is no consent
 _SLASH_DATE = re.compile(
     r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(am|pm|sa|ch)?)?$"
 )
@@ -344,9 +344,10 @@ def _choice(q: Question, cell: str, names: dict[str, str]) -> str:
     if key in names:
         return names[key]
     if isinstance(q, YesNoQuestion):
-        if key in _NO_WORDS or _starts(key, ("khong", "no", "chua")):
+        # "Có (yes)", "No - not yet"; not "có lẽ" (maybe)
+        if key in _NO_WORDS or _starts(key, ("khong", "no", "chua"), then=",;:(-/"):
             return "no"
-        if key in _YES_WORDS or _starts(key, ("co", "yes")):
+        if key in _YES_WORDS or _starts(key, ("co", "yes"), then=",;:(-/"):
             return "yes"
     return _na(q, cell) or cell  # an unknown value goes on, for the intake to name
 
@@ -454,15 +455,16 @@ def _size(cell: Any) -> Any:
     return str(cell).strip()
 
 
-def _starts(key: str, words: Sequence[str]) -> bool:
-    return any(key == w or key.startswith(w + " ") for w in words)
+def _starts(key: str, words: Sequence[str], *, then: str = " ") -> bool:
+    """``key`` is one of ``words`` or starts with one followed by one of ``then``."""
+    return any(key == w or any(key.startswith(w + c) for c in then) for w in words)
 
 
 def _consent(cell: Any) -> Any:
     if _empty(cell):
         return cell
     key = normalise(cell)
-    if key in _NO_WORDS or _starts(key, ("khong", "no", "toi khong", "chua")):
+    if key in _NO_WORDS or _starts(key, ("khong", "no", "toi khong", "chua"), then=" ,;:(-/"):
         return "0"
     if key in _YES_WORDS or _starts(key, _AGREE_STARTS):
         return "1"
