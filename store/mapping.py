@@ -53,7 +53,9 @@ DATE = "submitted_on"  # the target of a submission-date column
 IGNORE = ""  # a column left out
 PROFILE_TARGETS = (SECTOR, SIZE, PROVINCE, STAFF)
 DEFAULTABLE = (SECTOR, SIZE, PROVINCE)  # one value for every row when the file has no such column
-MAX_ROWS = 100_000
+# rows of one file: the table waits in the staff member's session while they map it (about
+# 4 KB a row for a 70-question form), so a bigger batch is split into several files
+MAX_ROWS = 20_000
 MAX_COLUMNS = 2_000
 EARLIEST = date(2000, 1, 1)
 

@@ -33,9 +33,10 @@ def render() -> None:
         top = max(levels) if levels else 0
         common_level = max(ov.levels, key=lambda lv: (ov.levels[lv], -lv)) if ov.levels else None
         with st.container(horizontal=True, key="staff_metrics"):
-            sc.metric(t("staff.firms"), sc.number(ov.n), None, "staff_m_firms")
+            sc.metric(t("staff.firms"), sc.number(ov.n), None, "staff_m_firms", note=t("staff.firms_note"))
             sc.metric(t("staff.mean_score"), sc.percent(ov.percent_mean), ov.n, "staff_m_mean")
-            sc.metric(t("staff.common_level"), names.level(common_level), ov.levels.get(common_level), "staff_m_level")
+            sc.metric(t("staff.common_level"), names.level(common_level), None, "staff_m_level",
+                      note=t("staff.common_level_note", firms=sc.number(ov.levels.get(common_level)), n=sc.number(ov.n)))
 
         st.subheader(t("staff.levels_title"), anchor=False)
         st.caption(sc.n_is(ov.n))

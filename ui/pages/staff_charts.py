@@ -70,8 +70,9 @@ def level_shares(rows: list[dict], levels: list[tuple[int, str]], top: int) -> a
                     axis=alt.Axis(format="%", values=[0, 0.2, 0.4, 0.6, 0.8, 1.0], labelFontSize=FONT)),
             color=alt.Color("legend:N", sort=legend,
                             scale=alt.Scale(domain=legend, range=[level_colour(lv, top) for lv, _ in levels]),
-                            legend=alt.Legend(title=None, orient="bottom", direction="horizontal", columns=3,
-                                              labelLimit=220, labelFontSize=FONT, symbolType="square")),
+                            # two columns: three do not fit a phone's width
+                            legend=alt.Legend(title=None, orient="bottom", direction="horizontal", columns=2,
+                                              labelLimit=160, labelFontSize=FONT, symbolType="square")),
             order=alt.Order("level:Q"),
             tooltip=[alt.Tooltip("group:N"), alt.Tooltip("legend:N"), alt.Tooltip("firms:Q"),
                      alt.Tooltip("share:Q", format=".1f")],
@@ -109,12 +110,14 @@ def share_heatmap(rows: list[dict], groups: list[str], needs: list[str]) -> alt.
     """rows: {"group": label, "need": category name, "share": 0..100 | None, "text": "42%" or
     the hidden mark}: a cell per group and need, darker where more firms need it."""
     df = pd.DataFrame(rows)
-    df["need_name"] = df["need"].map(lambda s: wrap(str(s), 18))
-    need_order = [wrap(n, 18) for n in needs]
+    df["need_name"] = df["need"].astype(str)
+    need_order = list(needs)
     df["dark"] = df["share"].fillna(0) >= HEAT_BREAKS[HEAT_DARK_FROM - 1]
     x = alt.X("need_name:N", sort=need_order, title=None,
-              axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelAngle=0, labelFontSize=11, labelLimit=140,
-                            orient="top", ticks=False, domain=False))
+              # slanted names: every column is named, even a phone's narrow one (level names
+              # would overlap, and Vega drops overlapping labels)
+              axis=alt.Axis(labelAngle=-40, labelAlign="left", labelBaseline="middle", labelFontSize=11,
+                            labelLimit=190, labelOverlap=False, orient="top", ticks=False, domain=False))
     y = alt.Y("group:N", sort=groups, title=None, axis=alt.Axis(labelFontSize=FONT, labelLimit=200, ticks=False,
                                                                 domain=False))
     cells = alt.Chart(df).mark_rect(stroke="#ffffff", strokeWidth=2).encode(
@@ -128,7 +131,8 @@ def share_heatmap(rows: list[dict], groups: list[str], needs: list[str]) -> alt.
         x=x, y=y, text="text:N",
         color=alt.condition("datum.dark", alt.value("#ffffff"), alt.value(TEXT)),
     )
-    return alt.layer(cells, labels).properties(height=alt.Step(30), width=alt.Step(92)).configure_view(stroke=None)
+    # cells keep their width (a phone scrolls sideways rather than crushing them)
+    return alt.layer(cells, labels).properties(height=alt.Step(30), width=alt.Step(60)).configure_view(stroke=None)
 
 
 def movement_bars(rows: list[dict], labels: dict[str, str]) -> alt.Chart:

@@ -417,12 +417,15 @@ def _scope(qid, known, versions, workshops, lang, provinces, sectors, sizes) -> 
 # ------------------------------------------------------------------ small pieces
 
 
-def metric(label: str, value: str, n: int | None, key: str) -> None:
+def metric(label: str, value: str, n: int | None, key: str, *, note: str | None = None) -> None:
+    """A figure in a box: its label, the figure, and its n (or a note) below."""
     with st.container(border=True, key=key):
         st.caption(label)
-        st.markdown(f"### {value}")
+        st.subheader(value, anchor=False)
         if n is not None:
             st.caption(n_is(n))
+        elif note:
+            st.caption(note)
 
 
 def empty_or_hidden(n: int | None, suppressed: bool, k: int) -> bool:

@@ -10,7 +10,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from ui import charts, reference, resources, state
+from ui import charts, common, reference, resources, state
 from ui.i18n import t
 from ui.pages import staff_charts
 from ui.pages import staff_common as sc
@@ -83,7 +83,9 @@ def render() -> None:
     scope = sc.filter_bar()
     lang = state.lang()
     group_words = " · ".join(v for _, v in scope.words[1:]) or t("staff.cmp_pool")
-    st.markdown(t("staff.cmp_group_is", group=sc.common.plain(group_words)))
+    st.markdown(t("staff.cmp_group_is", group=common.plain(group_words)))
+    if scope.filters == scope.without_groups():
+        st.info(t("staff.cmp_pick_a_group"), icon=":material/filter_alt:")
     _seed("against", list(AGAINST), "pool")
     st.segmented_control(t("staff.cmp_against"), list(AGAINST), key=W + "against", on_change=_changed,
                          args=("against",), format_func=lambda a: t(f"staff.cmp_against_{a}"), required=True)
@@ -103,7 +105,7 @@ def render() -> None:
         other_label = t("staff.cmp_series_other", name=other_words, n=sc.number(o_n)) if o_n is not None else other_words
         for hidden, words in ((g_hidden, t("staff.cmp_group")), (o_hidden, other_words)):
             if hidden:
-                st.warning(t("staff.cmp_side_hidden", side=sc.common.plain(words), k=scope.k),
+                st.warning(t("staff.cmp_side_hidden", side=common.plain(words), k=scope.k),
                            icon=":material/visibility_off:")
         if not g_n or not o_n:
             if not (g_hidden or o_hidden):
@@ -113,7 +115,8 @@ def render() -> None:
         with c1:
             sc.metric(t("staff.cmp_group"), sc.percent(overall["group_mean"]), g_n, "staff_cmp_m_group")
         with c2:
-            sc.metric(sc.common.plain(other_words), sc.percent(overall["other_mean"]), o_n, "staff_cmp_m_other")
+            sc.metric(common.plain(other_words[:1].upper() + other_words[1:]), sc.percent(overall["other_mean"]), o_n,
+                      "staff_cmp_m_other")
         with c3:
             sc.metric(t("staff.cmp_difference"), t("staff.points", value=sc.points(overall["difference"])), None,
                       "staff_cmp_m_diff")

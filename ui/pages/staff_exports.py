@@ -18,7 +18,7 @@ import streamlit as st
 
 from store import Filters
 from ui import common, resources, state
-from ui.i18n import t, text
+from ui.i18n import t
 from ui.pages import staff_common as sc
 from ui.safe import section
 
@@ -184,8 +184,7 @@ def render() -> None:
             st.download_button(t("staff.ex_tables"), data=tables_file(store, scope.filters, scope.k, about),
                                file_name=f"{base}-tables.xlsx", mime=MIME["xlsx"], key="staff_dl_tables",
                                on_click="ignore", icon=":material/table_view:", disabled=blocked)
-            title = text(scope.questionnaire.title, lang) if scope.questionnaire else ""
             st.download_button(t("staff.ex_brief"), data=brief_pdf(store, scope, lang), file_name=f"{base}-brief-{lang}.pdf",
                                mime="application/pdf", key="staff_dl_brief", on_click="ignore",
-                               icon=":material/picture_as_pdf:", disabled=blocked, help=title or None)
+                               icon=":material/picture_as_pdf:", disabled=blocked)
         st.caption(t("staff.ex_cli"))

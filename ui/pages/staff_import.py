@@ -26,6 +26,7 @@ from store.mapping import (
     DATE,
     DEFAULTABLE,
     IGNORE,
+    MAX_ROWS,
     ColumnMapping,
     TableError,
     Target,
@@ -45,6 +46,7 @@ ss = st.session_state
 KEEP = "staff_imp"  # the upload being mapped: file name, hash, table, mapping, check
 CONFIRM_UNDO = "staff_imp_undo"
 SAMPLES = 3
+UPLOAD_MB = 25  # a 20 000-row form export is well under it (the app's other uploads keep 5 MB)
 
 
 # ------------------------------------------------------------------ targets in words
@@ -293,12 +295,12 @@ def render() -> None:
         st.download_button(t("staff.imp_template"), data=_template(q), file_name=f"{q.id}-import-template.csv",
                            mime="text/csv", key="staff_imp_dl_template", on_click="ignore", icon=":material/download:")
         st.file_uploader(t("staff.imp_upload"), type=["csv", "xlsx"], key=file_key(), on_change=_uploaded,
-                         help=t("staff.imp_upload_help"))
+                         help=t("staff.imp_upload_help", rows=sc.number(MAX_ROWS)), max_upload_size=UPLOAD_MB)
         found = ss.get(KEEP)
         if found and found.get("error"):
             st.error(t("staff.imp_unreadable", why=found["error"]), icon=":material/error:")
         elif found and found.get("table") is not None and found.get("qid") == q.id:
-            st.caption(t("staff.imp_file", name=common.plain(found["name"]), rows=len(found["table"].rows),
+            st.caption(t("staff.imp_file", name=common.plain(found["name"]), rows=sum(1 for r in found["table"].rows if r),
                          columns=len(found["table"].headers)))
             _mapping_form(found, q, lang)
             _preview(found, q)

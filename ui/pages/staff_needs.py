@@ -16,7 +16,7 @@ from ui.safe import callback, section
 ss = st.session_state
 BY = ("none", "province", "sector", "size_band", "round")
 TOP = 10
-HEAT_TOP = 8
+HEAT_TOP = 6
 KEEP = "staff_needs"
 
 
@@ -69,7 +69,7 @@ def render() -> None:
         cells, order = [], []
         for _, g in groups.iterrows():
             label = names.group(by, g[by])
-            label = f"{label} ({sc.hidden_note(scope.k)})" if g["suppressed"] else f"{label} · {sc.n_is(int(g['n']))}"
+            label = f"{label} · {t('staff.hidden_short')}" if g["suppressed"] else f"{label} · {sc.n_is(int(g['n']))}"
             order.append(label)
             part = grouped[grouped[by].isna() if pd.isna(g[by]) else grouped[by] == g[by]].set_index("tag")
             for tag in tags:
@@ -79,7 +79,11 @@ def render() -> None:
                               "text": t("staff.hidden_short") if g["suppressed"] else (f"{sc.number(share)}%" if share is not None else "—")})
         if cells:
             st.caption(t("staff.needs_heat_caption", k=scope.k))
-            sc.chart(staff_charts.share_heatmap(cells, order, [names.category(tag) for tag in tags]), "staff_ch_needs_heat")
+            # the heat map keeps its cells' width: on a phone its box scrolls sideways
+            st.html("<style>.st-key-staff_needs_heat_box{overflow-x:auto}</style>")
+            with st.container(key="staff_needs_heat_box"):
+                st.altair_chart(staff_charts.share_heatmap(cells, order, [names.category(tag) for tag in tags]),
+                                width="content", key="staff_ch_needs_heat")
         with st.expander(t("staff.table"), icon=":material/table:"):
             table = pd.DataFrame({
                 t(f"staff.by_{by}"): [names.group(by, v) for v in grouped[by]],

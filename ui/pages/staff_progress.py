@@ -41,7 +41,7 @@ def render() -> None:
             return
         c1, c2, c3 = st.columns(3)
         with c1:
-            sc.metric(t("staff.pg_pairs"), sc.number(n), None, "staff_pg_m_pairs")
+            sc.metric(t("staff.pg_pairs"), sc.number(n), None, "staff_pg_m_pairs", note=t("staff.pg_pairs_note"))
         with c2:
             sc.metric(t("staff.pg_level"), f"{sc.number(_value(total['level_before']), digits=2)} → "
                       f"{sc.number(_value(total['level_after']), digits=2)}", n, "staff_pg_m_level")
