@@ -167,6 +167,26 @@ def test_staff_filter_to_a_province_holds_on_every_page(env):
     assert list(table.iloc[0][["n nhóm đã lọc", "n nhóm so sánh"]]) == [12, 22]
 
 
+def test_staff_period_by_months_and_by_days(env):
+    from datetime import date
+
+    at = signed_in("hoa")
+    at.segmented_control(key="staff_f_period").set_value("months").run()
+    no_traceback(at)
+    assert figures(at)[0] == "22"  # the last twelve months hold today
+    at.selectbox(key="staff_f_month_to").set_value(at.selectbox(key="staff_f_month_to").options[-1]).run()
+    at.selectbox(key="staff_f_month_from").set_value(at.selectbox(key="staff_f_month_from").options[-1]).run()
+    no_traceback(at)
+    assert "Không có doanh nghiệp nào khớp bộ lọc này." in texts(at) and figures(at) == []
+    at.segmented_control(key="staff_f_period").set_value("days").run()
+    no_traceback(at)
+    assert figures(at)[0] == "22"  # from the first of this month to today
+    at.date_input(key="staff_f_days").set_value((date(2024, 1, 1), date(2024, 1, 31))).run()
+    no_traceback(at)
+    assert "Không có doanh nghiệp nào khớp bộ lọc này." in texts(at)
+    assert any("01/01/2024 – 31/01/2024" in e.label for e in at.expander)
+
+
 def test_staff_compare_with_another_group_and_a_hidden_side(env):
     at = signed_in("hoa")
     at.multiselect(key="staff_f_province").set_value(["lao_cai"]).run()
