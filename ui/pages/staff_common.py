@@ -273,8 +273,9 @@ def filter_bar(*, key: str = "staff_filters") -> Scope:
     if stored().get("qid") not in known:
         stored()["qid"] = _default_qid(known)
     qid = stored().get("qid")
-    workshops = {w.id: f"{w.name} · {w.join_code}" for w in store.list_workshops()}
-    associations = sorted({w.association for w in store.list_workshops() if w.association})
+    listed = store.list_workshops()
+    workshops = {w.id: f"{w.name} · {w.join_code}" for w in listed}
+    associations = sorted({w.association for w in listed if w.association})
     months = _months(common.vn_today())
     provinces = dict(reference.provinces(lang))
     sectors = dict(reference.sectors(lang))
