@@ -360,3 +360,43 @@ rescores = Table(
     *[Column(slot_level(i), SmallInteger) for i in range(1, SLOTS + 1)],
     Column("gap_mask", BigInteger),
 )
+
+# ---- bulk imports (store/imports.py): responses collected elsewhere (paper typed into a
+# spreadsheet, KoboToolbox, Google Forms), imported by programme staff in one transaction
+import_batches = Table(
+    "import_batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("questionnaire_id", String(64), nullable=False),
+    Column("layout_id", Integer, ForeignKey("questionnaire_versions.id"), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("file_hash", String(64), nullable=False),  # sha256 of the file's bytes: a second import is noticed
+    Column("imported", Integer, nullable=False),  # assessments stored
+    Column("pooled", Integer, nullable=False),  # … of them with pooling consent
+    Column("skipped", Integer, nullable=False),  # bad rows left out
+    Column("imported_by", String(64)),
+    Column("imported_at", UTCDateTime, nullable=False),
+    Index(None, "file_hash"),
+)
+
+# which batch (and which row of its file) each imported assessment came from
+import_rows = Table(
+    "import_rows",
+    metadata,
+    Column("assessment_id", BigId, ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True),
+    Column("batch_id", Integer, ForeignKey("import_batches.id", ondelete="CASCADE"), nullable=False),
+    Column("row_number", Integer, nullable=False),  # the file's row: the header is row 1
+    Index(None, "batch_id"),
+)
+
+# a column mapping, remembered per questionnaire and set of column headers
+import_mappings = Table(
+    "import_mappings",
+    metadata,
+    Column("questionnaire_id", String(64), nullable=False),
+    Column("header_key", String(64), nullable=False),  # sha256 of the sorted, normalised headers
+    Column("mapping", JSONType, nullable=False),  # {"columns": {header: target}, "defaults": {...}, "day_first": bool}
+    Column("updated_by", String(64)),
+    Column("updated_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("questionnaire_id", "header_key", name=conv("pk_import_mappings")),
+)

@@ -33,6 +33,7 @@ from store.errors import (
     UnknownCode,
     WorkshopClosed,
 )
+from store.imports import Imports
 from store.layouts import Layout, ensure_layout, load_layouts, load_tags, questionnaire_from_content
 from store.migrate import ensure_schema
 from store.models import (
@@ -151,12 +152,13 @@ def score_values(questionnaire: Questionnaire, result: Result, tag_slots: dict[s
     return values
 
 
-class Store(Workshops, Accounts, Tabs, Teams):
+class Store(Workshops, Accounts, Tabs, Teams, Imports):
     """Storage for one database. Build it once per process (``store.open_store``).
 
-    Assessments live here; workshops, staff accounts, tab tokens and teams come from the
-    ``Workshops``, ``Accounts``, ``Tabs`` and ``Teams`` mixins (store/workshops.py,
-    store/accounts.py, store/tabs.py, store/teams.py); the staff views from ``store.staff``
+    Assessments live here; workshops, staff accounts, tab tokens, teams and bulk imports come
+    from the ``Workshops``, ``Accounts``, ``Tabs``, ``Teams`` and ``Imports`` mixins
+    (store/workshops.py, store/accounts.py, store/tabs.py, store/teams.py, store/imports.py);
+    the staff views from ``store.staff``
     (``Store.staff``)."""
 
     def __init__(

@@ -37,15 +37,16 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Integer, cast, func, select
+from sqlalchemy import ColumnElement, Connection, Integer, and_, case, cast, func, select
 
 from store import summary
 from store.aggregates import LOCAL_TZ, Filters
 from store.errors import InvalidValue
 from store.layouts import Layout, load_layouts, load_tags
-from store.models import LEVELS, PERCENT_SCALE, SLOTS, assessments, pool_cells, pool_progress, workshops
+from store.models import LEVELS, PERCENT_SCALE, SLOTS, assessments, pool_cells, pool_progress, rescores, workshops
 
 if TYPE_CHECKING:
+    from scoring.model import Questionnaire
     from store.repository import Store
 
 a = assessments
@@ -397,6 +398,21 @@ class Overview:
     pillar_ids: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class RescoreSummary:
+    """Pooled assessments re-scored on another version, beside their own figures.
+    ``suppressed``: fewer than ``k`` firms, so no figure is given."""
+
+    n: int | None
+    k: int
+    suppressed: bool
+    percent_before: float | None  # mean percent on their own versions
+    percent_after: float | None  # … and on the target version
+    level_up: int | None
+    level_down: int | None
+    transitions: pd.DataFrame  # level_before, level_after, firms (<NA> for a cell of 1 to k−1)
+
+
 class StaffViews:
     """The staff views of one store (``Store.staff``). Each call is one read transaction."""
 
@@ -616,6 +632,52 @@ class StaffViews:
             out[f"{pid}_before"], out[f"{pid}_after"], out[f"{pid}_change"] = before, after, after - before
         return pd.DataFrame(out)
 
+    def rescore_summary(self, target: Questionnaire, filters: Filters | None = None, *, k: int | None = None) -> RescoreSummary:
+        """The pooled assessments under ``filters`` that were re-scored on ``target``
+        (``Store.rescore``): their mean percent on their own version and on the target, and
+        how many moved from each level to each other (a cell of 1 to k−1 firms is hidden).
+        Grouped in SQL: no row reaches Python."""
+        k = self._k(k)
+        layout = self.store.layout_id(target)
+        r = rescores
+        both = and_(a.c.percent.is_not(None), r.c.percent.is_not(None))
+        with self.store.read() as conn:
+            stmt = (
+                select(
+                    a.c.overall_level.label("before"), r.c.overall_level.label("after"), func.count().label("firms"),
+                    func.count().filter(both).label("percent_n"),
+                    func.coalesce(func.sum(case((both, a.c.percent), else_=None)), 0).label("percent_before"),
+                    func.coalesce(func.sum(case((both, r.c.percent), else_=None)), 0).label("percent_after"),
+                )
+                .select_from(a.join(r, r.c.assessment_id == a.c.id))
+                .where(r.c.layout_id == layout, *row_filter(conn, filters or Filters()))
+                .group_by(a.c.overall_level, r.c.overall_level)
+            )
+            rows = conn.execute(stmt).all()
+        n = sum(int(x.firms) for x in rows)
+        hidden = 0 < n < k
+        counted = sum(int(x.percent_n) for x in rows)
+
+        def mean(column: str) -> float | None:
+            if hidden or not counted:
+                return None
+            return sum(int(getattr(x, column)) for x in rows) / counted / PERCENT_SCALE
+
+        cells = [
+            {"level_before": x.before, "level_after": x.after,
+             "firms": None if hidden or 0 < int(x.firms) < k else int(x.firms)}
+            for x in sorted(rows, key=lambda x: (x.before if x.before is not None else -1, x.after))
+        ]
+        transitions = pd.DataFrame(cells, columns=["level_before", "level_after", "firms"])
+        transitions["firms"] = transitions["firms"].astype("Int64")
+        return RescoreSummary(
+            n=None if hidden else n, k=k, suppressed=hidden,
+            percent_before=mean("percent_before"), percent_after=mean("percent_after"),
+            level_up=None if hidden else sum(int(x.firms) for x in rows if x.before is not None and x.after > x.before),
+            level_down=None if hidden else sum(int(x.firms) for x in rows if x.before is not None and x.after < x.before),
+            transitions=transitions,
+        )
+
     # ------------------------------------------------------------ exports
 
     def export_rows(self, out: str | Any | IO[bytes], fmt: str, filters: Filters | None = None, **options: Any) -> int:
@@ -626,9 +688,14 @@ class StaffViews:
 
         return export(self.store, out, fmt, filters, **options)
 
-    def export_tables(self, out: str | Any | IO[bytes], filters: Filters | None = None, *, k: int | None = None) -> list[str]:
+    def export_tables(
+        self, out: str | Any | IO[bytes], filters: Filters | None = None, *, k: int | None = None,
+        about: Sequence[tuple[str, str]] = (),
+    ) -> list[str]:
         """The views under ``filters`` as XLSX, one sheet per view (overview, pillars,
-        province, sector, size, needs, progress); returns the sheet names."""
+        province, sector, size, needs, progress); returns the sheet names. ``about``: rows
+        (label, value) for a first sheet "filter" (the filter in words, k), neutralised
+        like every text cell."""
         from store.export import write_tables
 
         filters = filters or Filters()
@@ -638,6 +705,7 @@ class StaffViews:
               **{f"level_{lv}": c for lv, c in ov.levels.items()}}]
         )
         sheets = {
+            **({"filter": pd.DataFrame(list(about), columns=["label", "value"])} if about else {}),
             "overview": head,
             "pillars": ov.pillars,
             "province": self.breakdown(filters, "province", k=k, pillar_levels=False),
@@ -650,4 +718,4 @@ class StaffViews:
         return list(sheets)
 
 
-__all__ = ["DIMENSIONS", "Overview", "PERIODS", "StaffViews", "period_label", "row_filter", "uses_cells"]
+__all__ = ["DIMENSIONS", "Overview", "PERIODS", "RescoreSummary", "StaffViews", "period_label", "row_filter", "uses_cells"]

@@ -28,7 +28,7 @@ from store.migrate import upgrade
 from tests.conftest import HIGH, LOW, TINY, load_yaml
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-TABLES = "team_members, teams, tab_tokens, throttle, workshop_sharing, rescores, pool_cells, pool_progress, tags, assessments, workshops, users, settings, questionnaire_versions"
+TABLES = "import_rows, import_batches, import_mappings, team_members, teams, tab_tokens, throttle, workshop_sharing, rescores, pool_cells, pool_progress, tags, assessments, workshops, users, settings, questionnaire_versions"
 
 
 def _admin_engine():

@@ -19,6 +19,7 @@ pytest_plugins = ["tests.conftest_store"]
 TABLES = {
     "questionnaire_versions", "workshops", "assessments", "users", "settings", "tags", "pool_cells", "pool_progress",
     "rescores", "workshop_sharing", "tab_tokens", "throttle", "teams", "team_members",
+    "import_batches", "import_rows", "import_mappings",
 }
 
 

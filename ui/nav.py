@@ -54,6 +54,32 @@ def _workshop_pages(role: str | None) -> list[PageSpec]:
     ]
 
 
+def _programme_pages(role: str | None) -> list[PageSpec]:
+    from ui.pages import (
+        staff,
+        staff_breakdowns,
+        staff_compare,
+        staff_exports,
+        staff_import,
+        staff_needs,
+        staff_progress,
+        staff_settings,
+        staff_versions,
+    )
+
+    return [
+        PageSpec("staff", "nav.staff_overview", ":material/dashboard:", staff.render),
+        PageSpec("staff_compare", "nav.staff_compare", ":material/compare_arrows:", staff_compare.render),
+        PageSpec("staff_breakdowns", "nav.staff_breakdowns", ":material/bar_chart:", staff_breakdowns.render),
+        PageSpec("staff_needs", "nav.staff_needs", ":material/handyman:", staff_needs.render),
+        PageSpec("staff_progress", "nav.staff_progress", ":material/trending_up:", staff_progress.render),
+        PageSpec("staff_exports", "nav.staff_exports", ":material/download:", staff_exports.render),
+        PageSpec("staff_import", "nav.staff_import", ":material/upload_file:", staff_import.render),
+        PageSpec("staff_versions", "nav.staff_versions", ":material/history:", staff_versions.render),
+        PageSpec("staff_settings", "nav.staff_settings", ":material/tune:", staff_settings.render),
+    ]
+
+
 def _admin_pages(role: str | None) -> list[PageSpec]:
     from ui.pages import users
 
@@ -64,6 +90,7 @@ def _admin_pages(role: str | None) -> list[PageSpec]:
 SECTIONS: dict[str, tuple[frozenset[str] | None, Callable[[str | None], list[PageSpec]]]] = {
     "nav.section_sme": (None, _sme_pages),
     "nav.section_workshop": (frozenset({"facilitator", "admin"}), _workshop_pages),
+    "nav.section_programme": (frozenset({"programme", "admin"}), _programme_pages),
     "nav.section_admin": (frozenset({"admin"}), _admin_pages),
 }
 
