@@ -11,6 +11,7 @@ before it reaches a Paragraph; strings of ``report.text`` are ours and may hold 
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
@@ -308,6 +309,9 @@ class NumberedCanvas(Canvas):
 # ---------------------------------------------------------------- the document
 
 
+_BUILD_LOCK = threading.Lock()
+
+
 def build_pdf(
     story: list[Flowable],
     decor: Decor,
@@ -343,5 +347,10 @@ def build_pdf(
     def canvasmaker(*args: Any, **kwargs: Any) -> Canvas:
         return NumberedCanvas(*args, decor=decor, **kwargs)
 
-    doc.build(story, canvasmaker=canvasmaker)
+    # One document at a time per process: ReportLab's TrueType fonts are shared objects whose
+    # subsetting state is not thread-safe (two threads laying out at once met an IndexError in
+    # the font subsetter), and Streamlit builds downloads in many threads. A document takes
+    # ~0.2 s, so a room of 80 asking at once still waits seconds, not minutes.
+    with _BUILD_LOCK:
+        doc.build(story, canvasmaker=canvasmaker)
     return buf.getvalue()

@@ -876,3 +876,16 @@ def test_summary_says_what_the_next_level_takes(lang):
         assert squash(phrase) in summary, phrase
     closest = q.pillar(step.missing[0].pillars[0]).name.get(lang)
     assert squash(closest) in summary
+
+
+def test_many_threads_render_different_reports_at_once(six):
+    """Different documents built at once (a workshop's PDF ZIP beside owners' downloads) each come
+    out whole and equal to the same document built alone."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [f"Công ty {i}" for i in range(8)]
+    alone = {name: build(six, "vi" if i % 2 else "en", name=name)[0] for i, name in enumerate(names)}
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda item: build(six, "vi" if item[0] % 2 else "en", name=item[1])[0],
+                                 list(enumerate(names)) * 2))
+    assert together == [alone[name] for name in names] * 2
