@@ -6,6 +6,7 @@ servers on one PostgreSQL (deploy/local_stack.py), one stack for the module.
 - every text asset comes back compressed, with Streamlit's caching headers kept;
 - an owner who starts on server A and resumes on server B loses nothing, and no request leaves
   this machine;
+- a participant who joins a workshop through server A is counted on the projector of server B;
 - a restarted server loses no answer;
 - a backup restores into an empty database; the compose file and its nginx.conf are coherent.
 """
@@ -331,6 +332,43 @@ def test_an_owner_who_starts_on_a_and_resumes_on_b_loses_nothing(stack, browser,
     assert record.submitted and record.answers == answers
     outside = sorted({u for u in requests if not u.startswith(stack.url + "/") and not u.startswith(("data:", "blob:"))})
     assert not outside, f"requests left this machine's proxy: {outside}"
+
+
+def test_a_workshop_is_one_room_across_two_servers(stack, browser, pg_url, quick):
+    """A participant who joins through server A is counted on the projector served by server B
+    (no workshop state in process memory), without a reload."""
+    store = open_store(pg_url)
+    store.add_user("ws_deploy", "a long password", "facilitator")
+    workshop = store.create_workshop("Hai máy chủ", "Hiệp hội", "ws_deploy", quick.id, province="lao_cai")
+    on_a, on_b = route_cookie(stack, 0), route_cookie(stack, 1)
+    projector = Watched(browser, stack, on_b)
+    participant = Watched(browser, stack, on_a)
+    try:
+        page = projector.page
+        page.goto(stack.url + "/login")
+        wait_idle(page)
+        key_locator(page, "login_user").locator("input").fill("ws_deploy")
+        key_locator(page, "login_password").locator("input").fill("a long password")
+        click_button(page, "login_go")
+        click_button(page, f"ws_open_{workshop.id}")
+        joined = key_locator(page, "ws_counts").locator("[data-testid='stMetric']").nth(0)
+        expect(joined).to_contain_text("0")
+        other = participant.page
+        other.goto(f"{stack.url}/?join={workshop.join_code}")
+        wait_idle(other)
+        expect(other.get_by_text("Bạn đang tham gia hội thảo")).to_be_visible()
+        choose_option(other, "start_sector", "G ·")
+        pick_radio(other, "start_size", 1)
+        click_button(other, "start_begin")
+        expect(other.get_by_text(f"Bước 1/{len(quick.pillars)}")).to_be_visible()
+        expect(joined).to_contain_text("1", timeout=15_000)  # server B's projector, from the database
+        projector.check_csp()
+        participant.check_csp()
+    finally:
+        participant.close()
+        projector.close()
+    assert stream_servers(stack, on_a) == {0} and stream_servers(stack, on_b) == {1}
+    assert store.workshop_counts([workshop.id])[workshop.id].joined == 1
 
 
 def test_a_restarted_server_loses_no_answer(stack, browser, pg_url, quick):
