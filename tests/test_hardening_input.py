@@ -124,7 +124,7 @@ def test_an_alias_inside_itself_is_refused():
 
 def test_an_integer_of_5000_digits_in_yaml():
     (found,) = problems_of("id: " + "9" * 5000 + "\n")
-    assert found == "bad.yaml: (top): a number has too many digits"
+    assert found == "bad.yaml:1: (top): not valid YAML: a number has too many digits"
 
 
 def test_a_control_character_names_its_line():
@@ -133,7 +133,7 @@ def test_a_control_character_names_its_line():
 
 
 def test_duplicate_keys_are_found_in_catalogue_files_too(tmp_path):
-    from scoring.profile import load_profile
+    from scoring.profile import ProfileError, load_profile
 
     source = ROOT / "questionnaires" / "reference" / "profile.yaml"
     lines = source.read_text(encoding="utf-8").splitlines()
@@ -141,7 +141,7 @@ def test_duplicate_keys_are_found_in_catalogue_files_too(tmp_path):
     lines.insert(first_key + 1, lines[first_key])  # the same top-level key again, right after
     path = tmp_path / "profile.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(QuestionnaireError) as info:
+    with pytest.raises(ProfileError) as info:
         load_profile(path)
     assert f"{path}:{first_key + 2}: " in str(info.value) and "given twice" in str(info.value)
 

@@ -13,8 +13,9 @@ from types import SimpleNamespace
 import pytest
 
 from scoring.catalogue import CATEGORY_IDS, Catalogue
+from scoring.datafile import DataFileError
 from scoring.engine import AnswerError, score_assessment
-from scoring.loader import QuestionnaireError, load_questionnaire_text
+from scoring.loader import load_questionnaire_text
 from scoring.model import FirmProfile
 from scoring.recommend import PHASES, QUICK_WINS, QUICK_WINS_PER_PILLAR, recommend
 from scoring.roadmap_data import (
@@ -384,7 +385,7 @@ def test_roadmap_text_loader_checks_against_given_pillars():
     assert load_roadmap_text(small, pillars=["sales"], top=2).actions[0].pillar == "sales"
     with pytest.raises(RoadmapError, match=r"actions\[0\]\.pillar: unknown pillar 'sales'"):
         load_roadmap_text(small)
-    with pytest.raises(QuestionnaireError):  # RoadmapError is a QuestionnaireError: the CLI catches it
+    with pytest.raises(DataFileError):  # RoadmapError is a DataFileError: the CLI lists its problems
         load_roadmap_text("actions: [", "broken.yaml")
 
 

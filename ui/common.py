@@ -82,10 +82,8 @@ def minutes(q: Questionnaire) -> int:
 
 def describe(q: Questionnaire, lang: str) -> str:
     """One honest count: the scored criteria and, apart, the context questions that score nothing."""
-    from scoring.engine import question_max
-
     asked = [question for _, question in q.questions()]
-    scored = sum(1 for question in asked if question_max(question) > 0)
+    scored = sum(1 for question in asked if question.scored)
     if scored == len(asked):
         return t("start.estimate", minutes=minutes(q), count=len(asked), lang=lang)
     return t("start.estimate_split", minutes=minutes(q), scored=scored, context=len(asked) - scored, lang=lang)
