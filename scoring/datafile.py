@@ -17,6 +17,7 @@ Pure: no Streamlit, no database.
 
 from __future__ import annotations
 
+import os
 import re
 import string
 from collections.abc import Callable, Iterable
@@ -506,9 +507,13 @@ def cached_by_mtime(load: Callable[[str], T], maxsize: int = 8) -> Callable[[str
     def cached(path: str, mtime: float) -> T:
         return load(path)
 
+    resolved: dict[str | Path, str] = {}
+
     def get(path: str | Path) -> T:
-        p = Path(path).resolve()
-        return cached(str(p), p.stat().st_mtime)
+        where = resolved.get(path)
+        if where is None:
+            where = resolved.setdefault(path, str(Path(path).resolve()))
+        return cached(where, os.stat(where).st_mtime)
 
     get.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
     return get

@@ -22,6 +22,7 @@ LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 VN_TZ = timezone(timedelta(hours=7), "ICT")  # Vietnam: UTC+7 all year
 NONE = "—"  # a figure that does not exist
+MINUS = "\u2212"  # a difference's sign
 
 _EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
               "November", "December")
@@ -90,6 +91,17 @@ class Formats:
     def percent(self, x: float | None) -> str:
         """A share of 0–100 as a whole percent: 45%."""
         return NONE if x is None else f"{int(round(x))}%"
+
+    def whole(self, x: float | None) -> str:
+        """A figure rounded to a whole number, thousands grouped: 45, 1.234 (vi)."""
+        return NONE if x is None else self.count(int(round(x)))
+
+    def change(self, x: float | None) -> str:
+        """A difference in whole units with its sign: +5, −3 (a minus sign, not a hyphen), 0."""
+        if x is None:
+            return NONE
+        n = int(round(x))
+        return f"+{self.count(n)}" if n > 0 else f"{MINUS}{self.count(-n)}" if n < 0 else "0"
 
     def date(self, when: date | datetime | None, *, short: bool = False) -> str:
         """A day in words, "ngày 6 tháng 12 năm 2026" (vi), "6 December 2026" (en); ``short`` for a
