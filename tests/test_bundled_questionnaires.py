@@ -122,16 +122,6 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
-@pytest.fixture(scope="module")
-def dbi():
-    return load_bundled("dbi_sme")
-
-
-@pytest.fixture(scope="module")
-def quick():
-    return load_bundled("quick_check")
-
-
 def _all_answers(q, how: str, **fixed) -> dict:
     """The best or weakest answer to every shown question, in order; ``fixed`` answers win."""
     answers: dict = {}
