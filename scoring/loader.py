@@ -200,12 +200,6 @@ class _Checker(DataChecker):
         """Check one question (its type says what it must say); True when it can score points."""
         for where, message in question.definition_problems():
             self.add(loc + where, message)
-        for i, item in enumerate(question.tag_items()):
-            for key in ("gaps", "uses"):
-                for j, tag in enumerate(getattr(item, key)):
-                    if not tag or not tag.replace("_", "").isalnum():
-                        items = "bands" if question.type == "number" else "options"
-                        self.add(loc + (items, i, key, j), f"tag '{tag}' must be letters, digits and _")
         # scorable when its maximum is above 0, whatever gives it (option points, a share's
         # max_points, a cap): the question's own maximum decides
         return question.maximum() > 0

@@ -173,8 +173,20 @@ class QuestionBase(Strict):
 
     # ---------------------------------------------------------------- its definition
 
+    tag_field: ClassVar[str] = "options"  # where the file writes the items that carry tags
+
     def definition_problems(self) -> list[tuple[Loc, str]]:
-        """Problems of the question as written (path relative to the question, message)."""
+        """Problems of the question as written (path relative to the question, message): its
+        type's own (``_shape_problems``) and its capability tags'."""
+        out = self._shape_problems()
+        for i, item in enumerate(self.tag_items()):
+            for key in ("gaps", "uses"):
+                for j, tag in enumerate(getattr(item, key)):
+                    if not tag or not tag.replace("_", "").isalnum():
+                        out.append(((self.tag_field, i, key, j), f"tag '{tag}' must be letters, digits and _"))
+        return out
+
+    def _shape_problems(self) -> list[tuple[Loc, str]]:
         return []
 
     def condition_values(self) -> set[str] | None:
@@ -247,7 +259,7 @@ class _OptionsQuestion(QuestionBase):
     def _lowest_option(self) -> Option:
         return min(self.options, key=lambda o: self._order(o.id))
 
-    def definition_problems(self) -> list[tuple[Loc, str]]:
+    def _shape_problems(self) -> list[tuple[Loc, str]]:
         out: list[tuple[Loc, str]] = []
         if len(self.options) < 2:
             out.append((("options",), "needs at least two options"))
@@ -357,7 +369,7 @@ class YesNoQuestion(SingleQuestion):
             filled.reverse()  # yes first
         return {**data, "options": filled}
 
-    def definition_problems(self) -> list[tuple[Loc, str]]:
+    def _shape_problems(self) -> list[tuple[Loc, str]]:
         out: list[tuple[Loc, str]] = []
         ids = self.option_ids()
         for i, oid in enumerate(ids):
@@ -365,7 +377,7 @@ class YesNoQuestion(SingleQuestion):
                 out.append((("options", i, "id"), f"a yesno question offers only yes and no, not '{oid}'"))
         if sorted(set(ids) & {"yes", "no"}) != ["no", "yes"]:
             out.append((("options",), f"a yesno question's options must be exactly yes and no; found {ids}"))
-        return out + [p for p in super().definition_problems() if p[0] != ("options",)]
+        return out + [p for p in super()._shape_problems() if p[0] != ("options",)]
 
 
 class MultiQuestion(_OptionsQuestion):
@@ -491,8 +503,8 @@ class MultiQuestion(_OptionsQuestion):
         chosen = rng.sample(others, k)
         return [o.id for o in others if o in chosen]  # option order, like a form would give
 
-    def definition_problems(self) -> list[tuple[Loc, str]]:
-        out = super().definition_problems()
+    def _shape_problems(self) -> list[tuple[Loc, str]]:
+        out = super()._shape_problems()
         if self.scoring == "share" and not self.max_points:
             out.append((("max_points",), "scoring: share needs max_points"))
         return out
@@ -615,8 +627,8 @@ class MatrixQuestion(_OptionsQuestion):
     def random_answer(self, rng: random.Random, skill: float | None = None) -> Any:
         return {r.id: _pick(list(self.options), rng, skill).id for r in self.rows}
 
-    def definition_problems(self) -> list[tuple[Loc, str]]:
-        out = super().definition_problems()
+    def _shape_problems(self) -> list[tuple[Loc, str]]:
+        out = super()._shape_problems()
         rids = self.row_ids()
         if not rids:
             out.append((("rows",), "a matrix needs at least one row"))
@@ -672,7 +684,7 @@ class _NumericQuestion(QuestionBase):
     def lowest(self) -> Any:
         return self.min
 
-    def definition_problems(self) -> list[tuple[Loc, str]]:
+    def _shape_problems(self) -> list[tuple[Loc, str]]:
         return [(("max",), "max must be greater than min")] if self.min >= self.max else []
 
     def structure(self) -> dict[str, Any]:
@@ -721,8 +733,8 @@ class ScaleQuestion(_NumericQuestion):
             return rng.randint(self.min, self.max)
         return min(self.max, max(self.min, round(self.min + rng.gauss(skill, 0.25) * (self.max - self.min))))
 
-    def definition_problems(self) -> list[tuple[Loc, str]]:
-        out = super().definition_problems()
+    def _shape_problems(self) -> list[tuple[Loc, str]]:
+        out = super()._shape_problems()
         if not out and self.max - self.min > MAX_SCALE_STEPS:
             out.append((("max",), f"a scale has at most {MAX_SCALE_STEPS} steps (one radio button each)"))
         for k in self.anchors:
@@ -736,6 +748,7 @@ class NumberQuestion(_NumericQuestion):
     band's from)``, the last one up to ``max``."""
 
     type: Literal["number"]
+    tag_field: ClassVar[str] = "bands"
     min: Finite
     max: Finite
     unit: Text | None = None
@@ -798,8 +811,8 @@ class NumberQuestion(_NumericQuestion):
             return round(rng.uniform(self.min, self.max), rng.choice([0, 0, 1]))
         return round(min(self.max, max(self.min, self.min + rng.gauss(skill, 0.25) * (self.max - self.min))))
 
-    def definition_problems(self) -> list[tuple[Loc, str]]:
-        out = super().definition_problems()
+    def _shape_problems(self) -> list[tuple[Loc, str]]:
+        out = super()._shape_problems()
         if not self.bands:
             return out + [(("bands",), "a number question needs at least one band")]
         if self.bands[0].from_ != self.min:

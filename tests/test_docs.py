@@ -122,6 +122,7 @@ SECTIONS = {  # where an unqualified name of each section of INTERFACES.md lives
     "deploy/": ["deploy.local_stack"],
 }
 NOT_FUNCTIONS = {"on_problem"}  # a callback the caller passes: its parameters are described, not defined
+INSTANCES = {"q": "scoring.questions.QuestionBase"}  # ``q.points(value)``: a method of any question
 
 
 def _resolve(dotted: str) -> Any:
@@ -142,13 +143,21 @@ def _interface_calls() -> list[tuple[str, str, str, list[str]]]:
     """(section, name as written, its arguments, the places to look for it) in document order."""
     found = []
     section, last_module = "", ""
-    pattern = re.compile(r"^## (\S+)|`([A-Za-z_][\w.]*)\(((?:[^`()]|\([^`()]*\))*)\)(?:\s*->[^`]*)?`", re.M)
+    pattern = re.compile(r"^## (\S+)|`((?:scoring|report|store|deploy)(?:\.\w+)*)`"
+                         r"|`([A-Za-z_][\w.]*)\(((?:[^`()]|\([^`()]*\))*)\)(?:\s*->[^`]*)?`", re.M)
     for m in pattern.finditer(INTERFACES):
         if m.group(1):
             section, last_module = m.group(1), ""
             continue
-        name, args = m.group(2), m.group(3)
-        if "." in name and name.split(".")[0] in ("scoring", "report", "store", "deploy"):
+        if m.group(2):  # `scoring.datafile`: the names after it are that module's
+            if importlib.util.find_spec(m.group(2)) is not None:
+                last_module = m.group(2)
+            continue
+        name, args = m.group(3), m.group(4)
+        if name.split(".")[0] in INSTANCES:
+            name = INSTANCES[name.split(".")[0]] + name[name.index("."):]
+            places = [""]
+        elif "." in name and name.split(".")[0] in ("scoring", "report", "store", "deploy"):
             module = name.rsplit(".", 1)[0]
             places = [""]
             last_module = module

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -147,10 +148,10 @@ def _scale(question: ScaleQuestion, lang: str, label: str) -> None:
              format_func=lambda v: f"{v} · {text(question.anchors[v], lang)}" if v in question.anchors else str(v))
 
 
-def _choice(question: SingleQuestion, lang: str, label: str) -> None:
+def _choice(question: SingleQuestion, lang: str, label: str, horizontal: bool = False) -> None:
     labels = {o.id: text(o.label, lang) for o in question.options}
     st.radio(label, question.option_ids(), index=None, key=_k(question.id), format_func=labels.get,
-             label_visibility="collapsed", horizontal=question.type == "yesno")
+             label_visibility="collapsed", horizontal=horizontal)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,7 @@ class PaperWidget:
 
 PAPER_WIDGETS: dict[str, PaperWidget] = {
     "single": PaperWidget(_choice),
-    "yesno": PaperWidget(_choice),
+    "yesno": PaperWidget(partial(_choice, horizontal=True)),
     "scale": PaperWidget(_scale),
     "multi": PaperWidget(_multi, _read_multi),
     "matrix": PaperWidget(_matrix, _read_matrix),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -233,16 +234,17 @@ def _text(q: TextQuestion, value: Any, lang: str, label: str) -> None:
     )
 
 
-def _radio(q: QuestionBase, value: Any, label: str, ids: list[Any], labels: dict[Any, str]) -> None:
+def _radio(q: QuestionBase, value: Any, label: str, ids: list[Any], labels: dict[Any, str],
+           horizontal: bool = False) -> None:
     _seed(key(q.id), value if value in ids else None)
     st.radio(
         label, ids, index=None, key=key(q.id), format_func=labels.get, on_change=_on_choice, args=(q.id,),
-        label_visibility="collapsed", horizontal=q.type == "yesno",
+        label_visibility="collapsed", horizontal=horizontal,
     )
 
 
-def _choice(q: SingleQuestion, value: Any, lang: str, label: str) -> None:
-    _radio(q, value, label, *_option_choices(q, lang))
+def _choice(q: SingleQuestion, value: Any, lang: str, label: str, horizontal: bool = False) -> None:
+    _radio(q, value, label, *_option_choices(q, lang), horizontal=horizontal)
 
 
 def _scale(q: ScaleQuestion, value: Any, lang: str, label: str) -> None:
@@ -262,7 +264,7 @@ class Widget:
 
 WIDGETS: dict[str, Widget] = {
     "single": Widget(_choice),
-    "yesno": Widget(_choice),
+    "yesno": Widget(partial(_choice, horizontal=True)),
     "scale": Widget(_scale),
     "multi": Widget(_multi, _multi_value),
     "matrix": Widget(_matrix, _matrix_value, "q.matrix_incomplete"),
