@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from commands.report import province_id, sector_letter, size_bands, staff_count
+from commands.report import province_id, sector_letter, size_band, staff_count
 from commands.scoring import guarded, read_answers, resolve_questionnaire
 from scoring.engine import score_assessment
 from scoring.model import FirmProfile
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="a YAML path or a bundled id (dbi_sme)")
     p.add_argument("answers", metavar="ANSWERS.json", help="JSON answers; - reads stdin")
     p.add_argument("--sector", type=sector_letter, help="VSIC section letter A–U, e.g. G (wholesale and retail)")
-    p.add_argument("--size", choices=size_bands(), help="size band")
+    p.add_argument("--size", type=size_band, metavar="BAND", help="a size band of the profile reference, e.g. micro")
     p.add_argument("--staff", type=staff_count, help="number of staff (decides SMEdx eligibility: under 50)")
     p.add_argument("--province", type=province_id, help="province id, e.g. ha_noi")
     p.add_argument("--budget", choices=BUDGETS, help="the highest price band the firm will pay (default: any)")

@@ -13,11 +13,15 @@ from scoring.engine import score_assessment
 from scoring.model import FIRM_NAME_MAX, FirmProfile
 
 
-def size_bands() -> tuple[str, ...]:
-    """The size bands of the firm-profile reference (household … large), for ``--size``."""
+def size_band(value: str) -> str:
+    """A size band of the firm-profile reference (household … large), for ``--size``; read when
+    the option is given, so that a command without it does not load the reference."""
     from scoring.profile import load_profile_reference
 
-    return tuple(b.id for b in load_profile_reference().size_bands)
+    bands = [b.id for b in load_profile_reference().size_bands]
+    if value not in bands:
+        raise argparse.ArgumentTypeError(f"one of {', '.join(bands)}, got {value[:40]!r}")
+    return value
 
 
 def sector_letter(value: str) -> str:
@@ -102,7 +106,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the report (default vi)")
     p.add_argument("--name", type=firm_name, help=f"the firm's name, printed on the cover and in the header (at most {FIRM_NAME_MAX} characters)")
     p.add_argument("--sector", type=sector_letter, help="VSIC section letter A–U, e.g. G (wholesale and retail)")
-    p.add_argument("--size", choices=size_bands(), help="size band")
+    p.add_argument("--size", type=size_band, metavar="BAND", help="a size band of the profile reference, e.g. micro")
     p.add_argument("--staff", type=staff_count, help="number of staff (SMEdx free trials are for under 50)")
     p.add_argument("--province", type=province_id, help="province id, e.g. ha_noi")
     p.add_argument("--date", type=_date, help="the report's date, YYYY-MM-DD (default today)")
