@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 
-from commands.report import province_id, staff_count
-from commands.scoring import CommandError, guarded, read_answers, resolve_questionnaire
-from scoring.catalogue import CatalogueError
+from commands.report import province_id, sector_letter, size_band, staff_count
+from commands.scoring import guarded, read_answers, resolve_questionnaire
 from scoring.engine import score_assessment
 from scoring.model import FirmProfile
 from scoring.recommend import BUDGETS, recommend
-
-SIZE_BANDS = ("household", "micro", "small", "medium", "large")
-
-
-def _sector(value: str) -> str:
-    letter = value.strip().upper()
-    if not re.fullmatch(r"[A-U]", letter):
-        raise argparse.ArgumentTypeError(f"a VSIC section letter A–U, got {value!r}")
-    return letter
 
 
 def cmd_recommend(args: argparse.Namespace) -> int:
@@ -29,11 +18,8 @@ def cmd_recommend(args: argparse.Namespace) -> int:
     answers = read_answers(args.answers, q)
     result = score_assessment(q, answers)
     profile = FirmProfile(sector=args.sector, size_band=args.size, staff=args.staff, province=args.province)
-    try:
-        recs = recommend(q, result, profile, budget=args.budget)
-    except CatalogueError as exc:  # a broken catalogue: every problem, not a traceback
-        raise CommandError("\n".join(str(p) for p in exc.problems)) from None
-    # a broken roadmap.yaml raises RoadmapError, a QuestionnaireError: `guarded` lists its problems
+    # a broken catalogue, roadmap or wording file raises a DataFileError: `guarded` lists every problem
+    recs = recommend(q, result, profile, budget=args.budget)
     out = {
         "questionnaire": {"id": q.id, "version": q.version, "hash": q.content_hash},
         "overall_level": result.overall_level,
@@ -51,8 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("questionnaire", metavar="QUESTIONNAIRE", help="a YAML path or a bundled id (dbi_sme)")
     p.add_argument("answers", metavar="ANSWERS.json", help="JSON answers; - reads stdin")
-    p.add_argument("--sector", type=_sector, help="VSIC section letter A–U, e.g. G (wholesale and retail)")
-    p.add_argument("--size", choices=SIZE_BANDS, help="size band")
+    p.add_argument("--sector", type=sector_letter, help="VSIC section letter A–U, e.g. G (wholesale and retail)")
+    p.add_argument("--size", type=size_band, metavar="BAND", help="a size band of the profile reference, e.g. micro")
     p.add_argument("--staff", type=staff_count, help="number of staff (decides SMEdx eligibility: under 50)")
     p.add_argument("--province", type=province_id, help="province id, e.g. ha_noi")
     p.add_argument("--budget", choices=BUDGETS, help="the highest price band the firm will pay (default: any)")

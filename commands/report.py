@@ -12,12 +12,24 @@ from commands.scoring import CommandError, guarded, read_answers, resolve_questi
 from scoring.engine import score_assessment
 from scoring.model import FIRM_NAME_MAX, FirmProfile
 
-SIZE_BANDS = ("household", "micro", "small", "medium", "large")
+
+def size_band(value: str) -> str:
+    """A size band of the firm-profile reference (household … large), for ``--size``; read when
+    the option is given, so that a command without it does not load the reference."""
+    from scoring.profile import load_profile_reference
+
+    bands = [b.id for b in load_profile_reference().size_bands]
+    if value not in bands:
+        raise argparse.ArgumentTypeError(f"one of {', '.join(bands)}, got {value[:40]!r}")
+    return value
 
 
-def _sector(value: str) -> str:
+def sector_letter(value: str) -> str:
+    """A VSIC section of the firm-profile reference (``G``; a lower-case letter is accepted)."""
+    from scoring.profile import load_profile_reference
+
     letter = value.strip().upper()
-    if not re.fullmatch(r"[A-U]", letter):
+    if not re.fullmatch(r"[A-Z]", letter) or load_profile_reference().sector(letter) is None:
         raise argparse.ArgumentTypeError(f"a VSIC section letter A–U, got {value!r}")
     return letter
 
@@ -62,23 +74,9 @@ def _date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"a date as YYYY-MM-DD, got {value!r}") from None
 
 
-def _recommendations(q, result, profile):
-    try:
-        from scoring.recommend import recommend
-    except ModuleNotFoundError as exc:  # the recommender not built yet: a report without platforms
-        if exc.name == "scoring.recommend":
-            return None
-        raise
-    from scoring.catalogue import CatalogueError
-
-    try:
-        return recommend(q, result, profile)
-    except CatalogueError as exc:
-        raise CommandError("\n".join(str(p) for p in exc.problems)) from None
-
-
 def cmd_report(args: argparse.Namespace) -> int:
     from report import render_pdf
+    from scoring.recommend import recommend
 
     q = resolve_questionnaire(args.questionnaire)
     answers = read_answers(args.answers, q)
@@ -86,7 +84,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     profile = FirmProfile(
         name=args.name, sector=args.sector, size_band=args.size, province=args.province, staff=args.staff
     )
-    recs = _recommendations(q, result, profile)
+    recs = recommend(q, result, profile)  # a broken catalogue or roadmap: `guarded` lists every problem
     pdf = render_pdf(q, result, recs, profile, lang=args.lang, answers=answers, when=args.date)
     if args.output == "-":
         sys.stdout.buffer.write(pdf)
@@ -107,8 +105,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("-o", "--output", required=True, help="the PDF file to write; - writes to stdout")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the report (default vi)")
     p.add_argument("--name", type=firm_name, help=f"the firm's name, printed on the cover and in the header (at most {FIRM_NAME_MAX} characters)")
-    p.add_argument("--sector", type=_sector, help="VSIC section letter A–U, e.g. G (wholesale and retail)")
-    p.add_argument("--size", choices=SIZE_BANDS, help="size band")
+    p.add_argument("--sector", type=sector_letter, help="VSIC section letter A–U, e.g. G (wholesale and retail)")
+    p.add_argument("--size", type=size_band, metavar="BAND", help="a size band of the profile reference, e.g. micro")
     p.add_argument("--staff", type=staff_count, help="number of staff (SMEdx free trials are for under 50)")
     p.add_argument("--province", type=province_id, help="province id, e.g. ha_noi")
     p.add_argument("--date", type=_date, help="the report's date, YYYY-MM-DD (default today)")

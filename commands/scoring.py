@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from scoring.bulk import BulkAnswerError
-from scoring.engine import AnswerError, pillar_maxima, question_max, score_assessment
+from scoring.datafile import DataFileError
+from scoring.engine import AnswerError, pillar_maxima, score_assessment
 from scoring.loader import QuestionnaireError, bundled_paths, load_questionnaire
-from scoring.model import MatrixQuestion, NumberQuestion, Questionnaire, ScaleQuestion
+from scoring.model import Questionnaire
 
 
 def resolve_questionnaire(name: str) -> Questionnaire:
@@ -141,7 +142,7 @@ def guarded(func):
     def run(args: argparse.Namespace) -> int:
         try:
             return func(args) or 0
-        except QuestionnaireError as exc:
+        except DataFileError as exc:  # a questionnaire, catalogue, roadmap, profile or wording file
             for p in exc.problems:
                 print(p, file=sys.stderr)
             return 1
@@ -179,21 +180,21 @@ def describe(q: Questionnaire) -> dict[str, Any]:
     maxima = pillar_maxima(q)
     questions = []
     for pillar, question in q.questions():
+        structure = question.structure()  # options, rows, min, max (and a multi's scoring)
         item: dict[str, Any] = {
             "id": question.id,
             "pillar": pillar.id,
             "type": question.type,
             "required": question.required,
             "allows_na": question.allow_na,
-            "max_points": question_max(question),
-            "options": [{"id": o.id, "points": o.points, "exclusive": o.exclusive} for o in getattr(question, "options", ())],
-            "rows": [r.id for r in question.rows] if isinstance(question, MatrixQuestion) else [],
-            "min": question.min if isinstance(question, (NumberQuestion, ScaleQuestion)) else None,
-            "max": question.max if isinstance(question, (NumberQuestion, ScaleQuestion)) else None,
+            "max_points": question.maximum(),
+            "options": structure.pop("options"),
+            "rows": structure.pop("rows"),
+            "min": structure.pop("min"),
+            "max": structure.pop("max"),
             "show_if": question.show_if.model_dump(by_alias=True, exclude_none=True) if question.show_if else None,
+            **structure,
         }
-        if question.type == "multi":
-            item["scoring"] = question.scoring
         questions.append(item)
     return {
         "id": q.id,

@@ -22,8 +22,7 @@ from report.layout import Decor, M, P, W, build_pdf, heads_with_table, para, tab
 from report.models import StaffBrief
 from report.pooled import box, label_of, level_block, meta_table, shown, small_count
 from report.text import format_count, format_date, format_percent, lang_of, local_date, t
-
-MINUS = "\u2212"
+from scoring.formats import formats
 
 
 def capital(text: str) -> str:
@@ -122,8 +121,7 @@ class _Brief:
             q = p.pool if self._pool_ok(pn) else None
             diff = "—"
             if g is not None and q is not None:
-                d = int(round(g)) - int(round(q))
-                diff = f"+{d}" if d > 0 else f"{MINUS}{-d}" if d < 0 else "0"
+                diff = formats(lang).change(int(round(g)) - int(round(q)))  # of the shares as printed
             group_cell = self._cell(p.group, gn)
             if p.group_n is not None and shown(gn, k):
                 group_cell += f" ({self._n(gn)})"

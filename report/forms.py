@@ -46,11 +46,13 @@ from scoring.model import (
     MatrixQuestion,
     MultiQuestion,
     NumberQuestion,
+    QuestionBase,
     Questionnaire,
     ScaleQuestion,
+    SingleQuestion,
     TextQuestion,
 )
-from scoring.profile import ProfileError, load_profile_reference
+from scoring.profile import load_profile_reference
 
 BOX = "☐"
 ID = "<font size='6.5' color='#90a4ae'>"  # ids for whoever types the answers back in
@@ -101,17 +103,14 @@ class _Form:
         plain = [unescape(re.sub(r"<[^>]+>", "", x)) for x in items]
         return 2 if len(items) > 2 and all(width(x, st.fontSize) <= room for x in plain) else 1
 
-    def option_items(self, question: Any) -> list[str]:
-        lang = self.lang
+    def option_items(self, question: SingleQuestion | MultiQuestion) -> list[str]:
         items = []
         for o in question.options:
-            label = o.label.get(lang) if o.label else o.id
-            note = f" <font size='7.5' color='#607d8b'>— {self.T('form_exclusive')}</font>" if getattr(
-                o, "exclusive", False) else ""
-            items.append(f"{para(label)} {_ids(o.id)}{note}")
+            note = f" <font size='7.5' color='#607d8b'>— {self.T('form_exclusive')}</font>" if o.exclusive else ""
+            items.append(f"{para(o.label.get(self.lang))} {_ids(o.id)}{note}")
         return items
 
-    def na_item(self, question: Any) -> list[str]:
+    def na_item(self, question: QuestionBase) -> list[str]:
         return [f"{self.T('form_na')} {_ids('na')}"] if question.allow_na else []
 
     def condition(self, cond: Condition | ConditionGroup) -> str:
@@ -127,9 +126,8 @@ class _Form:
             target = None
         parts = []
         if cond.in_ is not None:
-            labels = {o.id: (o.label.get(self.lang) if o.label else o.id) for o in getattr(target, "options", ())}
-            values = [self.T("form_quote", x=para(labels.get(v, v))) if isinstance(v, str) else format_number(v, self.lang)
-                      for v in cond.in_]
+            values = [self.T("form_quote", x=para(target.value_label(v, self.lang) if target is not None else v))
+                      if isinstance(v, str) else format_number(v, self.lang) for v in cond.in_]
             parts.append(self.T("form_cond_in", n=n, values=f" {self.T('form_or')} ".join(values)))
         if cond.at_least is not None:
             parts.append(self.T("form_cond_at_least", n=n, x=format_number(cond.at_least, self.lang)))
@@ -139,60 +137,60 @@ class _Form:
             parts.append(self.T("form_cond_answered", n=n))
         return f" {self.T('form_and')} ".join(parts)
 
-    def answer_area(self, question: Any) -> tuple[str, list[Flowable]]:
-        """The instruction ("tick one") and the boxes, lines or grid to answer in."""
-        lang = self.lang
-        if isinstance(question, TextQuestion):
-            lines = Table([[""] for _ in range(3)], colWidths=[W - 8 * mm], rowHeights=[7 * mm] * 3, hAlign="LEFT")
-            lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE), ("FONTNAME", (0, 0), (-1, -1), FONT)]))
-            return self.T("form_write_text"), [lines]
-        if isinstance(question, NumberQuestion):
-            unit = question.unit.get(lang) if question.unit else ""
-            rng = self.T("form_range", min=format_number(question.min, lang), max=format_number(question.max, lang))
-            box = Table([["", P(f"{para(unit)} <font size='8' color='#607d8b'>({rng})</font>", "cell")]],
-                        colWidths=[32 * mm, W - 40 * mm], rowHeights=[8 * mm], hAlign="LEFT")
-            box.setStyle(TableStyle([("BOX", (0, 0), (0, 0), 0.8, ACCENT), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                                     ("LEFTPADDING", (1, 0), (1, 0), 6), ("FONTNAME", (0, 0), (-1, -1), FONT)]))
-            flow: list[Flowable] = [box]
-            if question.allow_na:
-                flow.append(self.ticks(self.na_item(question)))
-            return self.T("form_write_number"), flow
-        if isinstance(question, ScaleQuestion):
-            steps = list(range(question.min, question.max + 1))
-            heads = [P(f"{BOX} <b>{s}</b>", "tick_centre") for s in steps]
-            words = [P(para(question.anchors[s].get(lang)) if s in question.anchors else "", "scale_word")
-                     for s in steps]
-            col = min(30 * mm, (W - 8 * mm) / len(steps))
-            grid = Table([heads, words], colWidths=[col] * len(steps), hAlign="LEFT")
-            grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FONT),
-                                      ("LEFTPADDING", (0, 0), (-1, -1), 1), ("RIGHTPADDING", (0, 0), (-1, -1), 1)]))
-            flow = [grid]
-            if question.allow_na:
-                flow.append(self.ticks(self.na_item(question)))
-            return self.T("form_tick_scale"), flow
-        if isinstance(question, MatrixQuestion):
-            labels = [o.label.get(lang) if o.label else o.id for o in question.options]
-            first = (W - 8 * mm) * 0.4
-            col = ((W - 8 * mm) - first) / max(1, len(labels))
-            head = [""] + [P(f"{para(x)} {_ids(o.id)}", "th_centre") for x, o in zip(labels, question.options)]
-            body = [[P(f"{para(r.label.get(lang))} {_ids(r.id)}", "cell")] + [P(BOX, "box_centre") for _ in labels]
-                    for r in question.rows]
-            grid = Table([head, *body], colWidths=[first] + [col] * len(labels), hAlign="LEFT", repeatRows=1)
-            grid.setStyle(TableStyle([
-                ("FONTNAME", (0, 0), (-1, -1), FONT),
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("GRID", (0, 0), (-1, -1), 0.4, RULE),
-                ("BACKGROUND", (0, 0), (-1, 0), PALE),
-            ]))
-            flow = [grid]
-            if question.allow_na:
-                flow.append(self.ticks(self.na_item(question)))
-            return self.T("form_tick_matrix"), flow
-        items = self.option_items(question) + self.na_item(question)
-        key = "form_tick_all" if isinstance(question, MultiQuestion) else "form_tick_one"
-        return self.T(key), [self.ticks(items, self._columns(items))]
+    def answer_area(self, question: QuestionBase) -> tuple[str, list[Flowable]]:
+        """The instruction ("tick one") and the boxes, lines or grid to answer in (``AREAS``)."""
+        return AREAS[question.type](self, question)
 
-    def question_flow(self, question: Any) -> list[Flowable]:
+    def _with_na(self, question: QuestionBase, flow: list[Flowable]) -> list[Flowable]:
+        return flow + [self.ticks(self.na_item(question))] if question.allow_na else flow
+
+    def text_area(self, question: TextQuestion) -> tuple[str, list[Flowable]]:
+        lines = Table([[""] for _ in range(3)], colWidths=[W - 8 * mm], rowHeights=[7 * mm] * 3, hAlign="LEFT")
+        lines.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE), ("FONTNAME", (0, 0), (-1, -1), FONT)]))
+        return self.T("form_write_text"), [lines]
+
+    def number_area(self, question: NumberQuestion) -> tuple[str, list[Flowable]]:
+        lang = self.lang
+        unit = question.unit.get(lang) if question.unit else ""
+        rng = self.T("form_range", min=format_number(question.min, lang), max=format_number(question.max, lang))
+        box = Table([["", P(f"{para(unit)} <font size='8' color='#607d8b'>({rng})</font>", "cell")]],
+                    colWidths=[32 * mm, W - 40 * mm], rowHeights=[8 * mm], hAlign="LEFT")
+        box.setStyle(TableStyle([("BOX", (0, 0), (0, 0), 0.8, ACCENT), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                                 ("LEFTPADDING", (1, 0), (1, 0), 6), ("FONTNAME", (0, 0), (-1, -1), FONT)]))
+        return self.T("form_write_number"), self._with_na(question, [box])
+
+    def scale_area(self, question: ScaleQuestion) -> tuple[str, list[Flowable]]:
+        steps = question.steps()
+        heads = [P(f"{BOX} <b>{s}</b>", "tick_centre") for s in steps]
+        words = [P(para(question.anchors[s].get(self.lang)) if s in question.anchors else "", "scale_word")
+                 for s in steps]
+        col = min(30 * mm, (W - 8 * mm) / len(steps))
+        grid = Table([heads, words], colWidths=[col] * len(steps), hAlign="LEFT")
+        grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("FONTNAME", (0, 0), (-1, -1), FONT),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 1), ("RIGHTPADDING", (0, 0), (-1, -1), 1)]))
+        return self.T("form_tick_scale"), self._with_na(question, [grid])
+
+    def matrix_area(self, question: MatrixQuestion) -> tuple[str, list[Flowable]]:
+        labels = [o.label.get(self.lang) for o in question.options]
+        first = (W - 8 * mm) * 0.4
+        col = ((W - 8 * mm) - first) / max(1, len(labels))
+        head = [""] + [P(f"{para(x)} {_ids(o.id)}", "th_centre") for x, o in zip(labels, question.options)]
+        body = [[P(f"{para(r.label.get(self.lang))} {_ids(r.id)}", "cell")] + [P(BOX, "box_centre") for _ in labels]
+                for r in question.rows]
+        grid = Table([head, *body], colWidths=[first] + [col] * len(labels), hAlign="LEFT", repeatRows=1)
+        grid.setStyle(TableStyle([
+            ("FONTNAME", (0, 0), (-1, -1), FONT),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("GRID", (0, 0), (-1, -1), 0.4, RULE),
+            ("BACKGROUND", (0, 0), (-1, 0), PALE),
+        ]))
+        return self.T("form_tick_matrix"), self._with_na(question, [grid])
+
+    def options_area(self, question: SingleQuestion | MultiQuestion, how: str) -> tuple[str, list[Flowable]]:
+        items = self.option_items(question) + self.na_item(question)
+        return self.T(how), [self.ticks(items, self._columns(items))]
+
+    def question_flow(self, question: QuestionBase) -> list[Flowable]:
         lang = self.lang
         n = self.numbers[question.id]
         code = (question.code or "").strip()
@@ -205,7 +203,7 @@ class _Form:
         if question.show_if is not None:
             block.append(P(self.T("form_only_if", cond=self.condition(question.show_if)), "form_cond"))
         instruction, area = self.answer_area(question)
-        if not question.required and not isinstance(question, TextQuestion):
+        if not question.required and question.marks_optional:
             instruction += f" ({self.T('form_optional')})"
         block.append(P(instruction, "form_how"))
         block += area
@@ -243,19 +241,15 @@ class _Form:
         name.setStyle(TableStyle([("LINEBELOW", (1, 0), (1, 0), 0.5, MUTED), ("FONTNAME", (0, 0), (-1, -1), FONT),
                                   ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         out += [name, Spacer(1, 2 * mm)]
-        try:
-            ref = load_profile_reference()
-        except (ProfileError, OSError):
-            ref = None
-        if ref is not None:
-            sectors = [f"<b>{s.id}</b> — {para(s.name.get(lang))}" for s in ref.sectors]
-            sizes = [f"{para(b.name.get(lang))} {_ids(b.id)}" for b in ref.size_bands]
-            provinces = [f"{para(p.name.get(lang))} {_ids(p.id)}" for p in ref.provinces]
-            out += [
-                KeepTogether([P(f"<b>{self.T('form_sector')}</b>", "form_q"), self.ticks(sectors, 2)]),
-                KeepTogether([P(f"<b>{self.T('form_size')}</b>", "form_q"), self.ticks(sizes, 3, across=True)]),
-                KeepTogether([P(f"<b>{self.T('form_province')}</b>", "form_q"), self.ticks(provinces, 3)]),
-            ]
+        ref = load_profile_reference()
+        sectors = [f"<b>{s.id}</b> — {para(s.name.get(lang))}" for s in ref.sectors]
+        sizes = [f"{para(b.name.get(lang))} {_ids(b.id)}" for b in ref.size_bands]
+        provinces = [f"{para(p.name.get(lang))} {_ids(p.id)}" for p in ref.provinces]
+        out += [
+            KeepTogether([P(f"<b>{self.T('form_sector')}</b>", "form_q"), self.ticks(sectors, 2)]),
+            KeepTogether([P(f"<b>{self.T('form_size')}</b>", "form_q"), self.ticks(sizes, 3, across=True)]),
+            KeepTogether([P(f"<b>{self.T('form_province')}</b>", "form_q"), self.ticks(provinces, 3)]),
+        ]
         staff = Table([[P(f"<b>{self.T('form_staff')}</b>", "form_q"), ""]], colWidths=[70 * mm, 32 * mm],
                       rowHeights=[8 * mm],
                       hAlign="LEFT")
@@ -294,6 +288,18 @@ class _Form:
     def story(self) -> list[Flowable]:
         return self.intro() + self.profile() + self.questions() + self.end()
 
+
+# How each question type is printed to be answered on paper: the one place the form branches
+# on the type (a new type adds its drawing here).
+AREAS: dict[str, Any] = {
+    "single": lambda form, q: form.options_area(q, "form_tick_one"),
+    "yesno": lambda form, q: form.options_area(q, "form_tick_one"),
+    "multi": lambda form, q: form.options_area(q, "form_tick_all"),
+    "scale": _Form.scale_area,
+    "matrix": _Form.matrix_area,
+    "number": _Form.number_area,
+    "text": _Form.text_area,
+}
 
 
 def render_blank_form(

@@ -80,23 +80,6 @@ def bounded(text: Any, limit: int = MAX_NAME) -> str:
     return s
 
 
-def get(obj: Any, name: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(name, default)
-    return getattr(obj, name, default)
-
-
-def txt(value: Any, lang: str) -> str:
-    """A ``Text`` (or a plain string, or None) in the chosen language."""
-    if value is None:
-        return ""
-    if hasattr(value, "get") and not isinstance(value, dict):
-        return value.get(lang)
-    if isinstance(value, dict):
-        return str(value.get(lang) or value.get("vi") or next(iter(value.values()), ""))
-    return str(value)
-
-
 # ---------------------------------------------------------------- styles
 
 

@@ -19,9 +19,29 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 Label = Union[str, Mapping[str, str], Any]  # noqa: UP007 - a str, {"vi", "en"} or a Text (has .get(lang))
+
+
+def label_of(label: Label | None, lang: str) -> str:
+    """A label in one language: a ``Text`` (or anything with ``.get(lang)``), a ``{"vi", "en"}``
+    mapping (Vietnamese when the language is missing), a plain string, or nothing ("")."""
+    if label is None:
+        return ""
+    if isinstance(label, Mapping):
+        return str(label.get(lang) or label.get("vi") or next(iter(label.values()), ""))
+    if hasattr(label, "get"):
+        return label.get(lang)
+    return str(label)
+
+
+class Benchmark(Protocol):
+    """The peer comparison on the roadmap (``store.PeerBenchmark``): how many firms, and their
+    mean percent per pillar."""
+
+    n: int
+    pillars: Mapping[str, float]
 
 K_DEFAULT = 5  # the smallest group whose figures may be shown
 

@@ -63,8 +63,7 @@ from report.layout import (
     styles,
     table,
 )
-from report.layout import get as _get
-from report.layout import txt as _txt
+from report.models import Benchmark
 from report.text import (
     format_condition,
     format_date,
@@ -75,17 +74,22 @@ from report.text import (
     plural,
     t,
 )
-from scoring.engine import ANSWERED, HIDDEN, NOT_APPLICABLE, UNANSWERED
+from scoring.engine import ANSWERED, HIDDEN, NA, NOT_APPLICABLE, UNANSWERED, Result
 from scoring.model import (
+    FirmProfile,
     MatrixQuestion,
     MultiQuestion,
     NumberQuestion,
+    Pillar,
+    QuestionBase,
     Questionnaire,
     ScaleQuestion,
+    Text,
     TextQuestion,
 )
 from scoring.next_level import next_level
-from scoring.profile import ProfileError, load_profile_reference
+from scoring.profile import load_profile_reference
+from scoring.recommend.contract import Recommendations, RoadmapAction
 
 __all__ = [  # the layout names older callers and tests import from here
     "MARGIN_BOTTOM", "MARGIN_TOP", "MARGIN_X", "PAGE_H", "PAGE_W", "W", "P", "M", "Para", "para", "styles",
@@ -135,6 +139,11 @@ def _code_of(q: Questionnaire, qid: str) -> str:
         return ""
 
 
+def _words(text: Text | None, lang: str) -> str:
+    """A bilingual text (or none) in one language."""
+    return text.get(lang) if text is not None else ""
+
+
 def _with_code(code: str, markup: str) -> str:
     """A question's words led by its code in small grey print."""
     return f"{SMALL}{para(code)}</font>\u00a0 {markup}" if code else markup
@@ -143,18 +152,11 @@ def _with_code(code: str, markup: str) -> str:
 # ---------------------------------------------------------------- answers in words
 
 
-def with_unit(number: str, unit: str) -> str:
-    """A number and its unit as both languages print them: 45% (no space before a percent sign,
-    like the report's own percentages), 12 người, 3,5 tỷ đồng."""
-    unit = (unit or "").strip()
-    if not unit:
-        return number
-    return f"{number}{unit}" if unit.startswith("%") else f"{number} {unit}"
-
-
-def _scale_text(q: ScaleQuestion, value: Any, lang: str) -> str:
+def _scale_text(q: ScaleQuestion, status: str, value: Any, lang: str) -> str:
     """``3 / 5`` with the anchor's words; between two anchors, the two that frame the answer
     (a bare "3 / 5" means little when only 0, 2 and 5 have words)."""
+    if _unanswered(status, value):
+        return t(lang, "answer_missing")
     words = f"{format_number(value, lang)} / {q.max}"
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return para(words)
@@ -169,77 +171,97 @@ def _scale_text(q: ScaleQuestion, value: Any, lang: str) -> str:
     return f"{para(words)} {SMALL}({t(lang, 'scale_between', lo=para(lo), hi=para(hi))})</font>"
 
 
-def answer_text(q: Any, status: str, value: Any, lang: str) -> str:
+def _unanswered(status: str, value: Any) -> bool:
+    return status == UNANSWERED or value is None or value == "" or value == [] or value == {}
+
+
+def _text_text(q: TextQuestion, status: str, value: Any, lang: str) -> str:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return t(lang, "answer_empty")
+    return para(value, MAX_USER_TEXT)
+
+
+def _choice_text(q: QuestionBase, status: str, value: Any, lang: str) -> str:
+    if _unanswered(status, value):
+        return t(lang, "answer_missing")
+    return para(q.value_label(value, lang) if isinstance(value, str) else value)
+
+
+def _number_text(q: NumberQuestion, status: str, value: Any, lang: str) -> str:
+    if _unanswered(status, value):
+        return t(lang, "answer_missing")
+    return para(q.answer_words(value, lang))
+
+
+def _multi_text(q: MultiQuestion, status: str, value: Any, lang: str) -> str:
+    """One ticked option a line."""
+    if _unanswered(status, value):
+        return t(lang, "answer_none" if value == [] else "answer_missing")
+    items = [q.value_label(v, lang) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+    return "<br/>".join(f"• {para(x)}" for x in items) or t(lang, "answer_none")
+
+
+def _matrix_text(q: MatrixQuestion, status: str, value: Any, lang: str) -> str:
+    """One row a line: "Backup: <b>Partly</b>"."""
+    if not isinstance(value, dict) or _unanswered(status, value):
+        return _choice_text(q, status, value, lang)
+    rows = [f"{para(r.label.get(lang))}: <b>{para(q.value_label(value[r.id], lang))}</b>" for r in q.rows if r.id in value]
+    return "<br/>".join(rows) or t(lang, "answer_missing")
+
+
+# How each question type's answer is printed: the one place the PDF branches on the type (a
+# new type adds its drawing here; its words in general are its class's ``answer_words``).
+ANSWER_TEXT = {
+    "single": _choice_text,
+    "yesno": _choice_text,
+    "multi": _multi_text,
+    "scale": _scale_text,
+    "matrix": _matrix_text,
+    "number": _number_text,
+    "text": _text_text,
+}
+
+
+def answer_text(q: QuestionBase, status: str, value: Any, lang: str) -> str:
     """One answer as Paragraph markup, in words (labels in the chosen language)."""
     if status == HIDDEN:
         return f"<i>{t(lang, 'answer_hidden')}</i>"
-    if status == NOT_APPLICABLE or value == "na":
+    if status == NOT_APPLICABLE or value == NA:
         return t(lang, "answer_na")
-    if isinstance(q, TextQuestion):
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return t(lang, "answer_empty")
-        return para(value, MAX_USER_TEXT)
-    if status == UNANSWERED or value is None or value == "" or value == [] or value == {}:
-        if isinstance(q, MultiQuestion) and value == []:
-            return t(lang, "answer_none")
-        return t(lang, "answer_missing")
-    if isinstance(q, ScaleQuestion):
-        return _scale_text(q, value, lang)
-    if isinstance(q, NumberQuestion):
-        return para(with_unit(format_number(value, lang), q.unit.get(lang) if q.unit else ""))
-    labels = {o.id: (o.label.get(lang) if o.label else o.id) for o in getattr(q, "options", ())}
-    if isinstance(q, MultiQuestion):
-        items = [labels.get(v, str(v)) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
-        return "<br/>".join(f"• {para(x)}" for x in items) or t(lang, "answer_none")
-    if isinstance(q, MatrixQuestion) and isinstance(value, dict):
-        rows = []
-        for r in q.rows:
-            if r.id in value:
-                rows.append(f"{para(r.label.get(lang))}: <b>{para(labels.get(value[r.id], value[r.id]))}</b>")
-        return "<br/>".join(rows) or t(lang, "answer_missing")
-    return para(labels.get(value, value) if isinstance(value, str) else value)
+    return ANSWER_TEXT[q.type](q, status, value, lang)
 
 
 # ---------------------------------------------------------------- profile words
 
 
-def _reference():
-    """The bundled provinces, sectors and size bands, or None when the file cannot be read (the
-    report then prints the ids as given rather than fail)."""
-    try:
-        return load_profile_reference()
-    except (ProfileError, OSError):
-        return None
-
-
-def _profile_lines(profile: Any, lang: str) -> list[tuple[str, str]]:
+def _profile_lines(profile: FirmProfile | None, lang: str) -> list[tuple[str, str]]:
+    """The firm's sector, size band and province by their names in the reference data
+    (``questionnaires/reference/profile.yaml``), and its staff."""
     if profile is None:
         return []
-    ref = _reference()
+    ref = load_profile_reference()
     out: list[tuple[str, str]] = []
-    sector = bounded(_get(profile, "sector"), 40)
+    sector = bounded(profile.sector, 40)
     if sector:
-        found = ref.sector(sector.upper()) if ref is not None else None
+        found = ref.sector(sector.upper())
         out.append((t(lang, "sector"), f"{sector.upper()} — {found.name.get(lang)}" if found else sector))
-    size = bounded(_get(profile, "size_band"), 40)
+    size = bounded(profile.size_band, 40)
     if size:
-        found = ref.size_band(size) if ref is not None else None
+        found = ref.size_band(size)
         name = found.name.get(lang) if found else size
         out.append((t(lang, "size"), name[:1].upper() + name[1:]))
-    province = bounded(_get(profile, "province"))
+    province = bounded(profile.province)
     if province:
-        out.append((t(lang, "province"), _province_name(province, lang, ref)))
-    staff = _get(profile, "staff")
-    if staff is not None:
-        out.append((t(lang, "staff"), bounded(staff, 20)))
+        out.append((t(lang, "province"), _province_name(province, lang)))
+    if profile.staff is not None:
+        out.append((t(lang, "staff"), bounded(profile.staff, 20)))
     return out
 
 
-def _province_name(pid: str, lang: str, ref: Any = None) -> str:
+def _province_name(pid: str, lang: str) -> str:
     """The unit's name from the reference list ("ha_noi" → Hà Nội / Hanoi; a former province or
     an alias → the current unit); an unknown value as it was given, never a made-up spelling."""
-    ref = ref if ref is not None else _reference()
-    found = ref.province_from_name(pid) if ref is not None else None
+    found = load_profile_reference().province_from_name(pid)
     if found is not None:
         return found.name.get(lang)
     return pid.replace("_", " ").title() if re.fullmatch(r"[a-z0-9_]+", pid) else pid
@@ -261,19 +283,17 @@ class _Snapshot:
     pillars: dict[str, tuple[float | None, int | None]]  # pillar id → (percent, level)
 
     @classmethod
-    def of(cls, result: Any) -> _Snapshot:
+    def of(cls, result: Result | Mapping[str, Any]) -> _Snapshot:
         if isinstance(result, Mapping):  # Result.to_dict(): {"questionnaire": {"id", "version"}, ...}
             meta = result.get("questionnaire") or {}
-            qid, version = meta.get("id", ""), meta.get("version", "")
-            level = result.get("overall_level")
-        else:
-            qid, version = _get(result, "questionnaire_id", ""), _get(result, "version", "")
-            level = _get(result, "overall_level")
-        pillars = {}
-        for pid, p in (_get(result, "pillars") or {}).items():
-            pillars[str(pid)] = (_number(_get(p, "percent")), _get(p, "level"))
-        return cls(str(qid or ""), str(version or ""), _number(_get(result, "total")),
-                   _number(_get(result, "max_total")), _number(_get(result, "percent")), level, pillars)
+            pillars = {str(pid): (_number(p.get("percent")), p.get("level"))
+                       for pid, p in (result.get("pillars") or {}).items()}
+            return cls(str(meta.get("id") or ""), str(meta.get("version") or ""), _number(result.get("total")),
+                       _number(result.get("max_total")), _number(result.get("percent")), result.get("overall_level"),
+                       pillars)
+        pillars = {str(pid): (_number(p.percent), p.level) for pid, p in result.pillars.items()}
+        return cls(result.questionnaire_id, result.version, _number(result.total), _number(result.max_total),
+                   _number(result.percent), result.overall_level, pillars)
 
 
 def _number(x: Any) -> float | None:
@@ -284,7 +304,9 @@ def _number(x: Any) -> float | None:
 
 
 class _Report:
-    def __init__(self, q, result, recs, profile, lang, benchmark, answers, when: date, code=None, previous=None,
+    def __init__(self, q: Questionnaire, result: Result, recs: Recommendations | None, profile: FirmProfile | None,
+                 lang: str, benchmark: Benchmark | None, answers: Mapping[str, Any] | None, when: date,
+                 code: str | None = None, previous: Result | Mapping[str, Any] | None = None,
                  previous_when: date | None = None):
         self.q = q
         self.r = result
@@ -300,8 +322,8 @@ class _Report:
         self.top = _top_level(q)
         self.pillar_names = {p.id: p.name.get(lang) for p in q.pillars}
         # logical order: para() and the header put right-to-left runs in visual order, once
-        self.firm = bounded(_get(profile, "name") or "")
-        self.compact = bool(q.indicative or getattr(result, "indicative", False))
+        self.firm = bounded(profile.name if profile is not None else "")
+        self.compact = bool(q.indicative or result.indicative)
         self.has_codes = any((question.code or "").strip() for _, question in q.questions())
 
     # -- small pieces
@@ -311,11 +333,10 @@ class _Report:
     def pname(self, pid: str) -> str:
         return self.pillar_names.get(pid, pid)
 
-    def actions(self) -> list[Any]:
+    def actions(self) -> list[RoadmapAction]:
         if self.recs is None:
             return []
-        roadmap = _get(self.recs, "roadmap")
-        phases = _get(roadmap, "phases") or {}
+        phases = self.recs.roadmap.phases
         return [a for ph in PHASES for a in phases.get(ph, [])]
 
     def _frame(self) -> str:
@@ -436,10 +457,10 @@ class _Report:
         if not first:
             out.append(P(self.T("no_actions")))
         for i, a in enumerate(first, 1):
-            phase = self.T(f"phase_{_get(a, 'phase')}") if _get(a, "phase") in PHASES else str(_get(a, "phase"))
+            phase = self.T(f"phase_{a.phase}") if a.phase in PHASES else str(a.phase)
             out.append(P(
-                f"{para(_txt(_get(a, 'text'), lang))} <font color='#607d8b' size='8'>"
-                f"({phase} · {para(self.pname(_get(a, 'pillar')))})</font>",
+                f"{para(_words(a.text, lang))} <font color='#607d8b' size='8'>"
+                f"({phase} · {para(self.pname(a.pillar))})</font>",
                 "num", bulletText=f"{i}.",
             ))
         out.append(CondPageBreak(90 * mm))
@@ -472,7 +493,7 @@ class _Report:
     def _peer_values(self) -> list[float] | None:
         if self.bench is None:
             return None
-        pillars = _get(self.bench, "pillars") or {}
+        pillars = self.bench.pillars or {}
         return [float(pillars.get(p.id) or 0) for p in self.q.pillars]
 
     # -- the change against the previous assessment
@@ -592,7 +613,7 @@ class _Report:
         out.append(table(rows, [W * 0.36, W * 0.14, W * 0.2, W * 0.3], extra))
         out += self.progress()
         if self.bench is not None:
-            n = _get(self.bench, "n") or 0
+            n = self.bench.n or 0
             out += [Spacer(1, 6 * mm), CondPageBreak(70 * mm), P(self.T("bench_title"), "h2"),
                     P(self.T("bench_note", n=n), "small")]
             names = [clean(p.name.get(lang)) for p in q.pillars]
@@ -603,7 +624,7 @@ class _Report:
         out.append(PageBreak())
         return out
 
-    def pillar_page(self, pillar: Any, last: bool = True) -> list[Flowable]:
+    def pillar_page(self, pillar: Pillar, last: bool = True) -> list[Flowable]:
         lang, q, r = self.lang, self.q, self.r
         pr = r.pillars[pillar.id]
         out: list[Flowable] = [P(self.T("pillar_page", name=para(pillar.name.get(lang))), "h1")]
@@ -665,8 +686,8 @@ class _Report:
     def roadmap(self) -> list[Flowable]:
         lang, q = self.lang, self.q
         out: list[Flowable] = [P(self.T("roadmap"), "h1"), P(self.T("roadmap_intro"), "small")]
-        roadmap = _get(self.recs, "roadmap") if self.recs is not None else None
-        phases = (_get(roadmap, "phases") or {}) if roadmap is not None else {}
+        roadmap = self.recs.roadmap if self.recs is not None else None
+        phases = roadmap.phases if roadmap is not None else {}
         rows: list[list[Any]] = [[P(self.T("action"), "th"), P(self.T("pillar"), "th"), P(self.T("step"), "th")]]
         extra: list[tuple] = []
         for ph in PHASES:
@@ -681,25 +702,24 @@ class _Report:
                 rows.append([P(self.T("phase_empty"), "cell_small"), "", ""])
                 extra.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
             for a in actions:
-                body = para(_txt(_get(a, "text"), lang))
-                support = _get(a, "support")
-                if support is not None and _txt(support, lang):
-                    body += f"<br/>{SMALL}<b>{self.T('support')}:</b> {para(_txt(support, lang))}</font>"
+                body = para(_words(a.text, lang))
+                if _words(a.support, lang):
+                    body += f"<br/>{SMALL}<b>{self.T('support')}:</b> {para(_words(a.support, lang))}</font>"
                 # the pillar and step have their own columns: the answers behind the step are enough
-                reason = self._with_codes(_txt(_get(a, "evidence"), lang) or _txt(_get(a, "reason"), lang),
-                                          _get(a, "questions"))
+                evidence = getattr(a, "evidence", None)  # added to the contract later: stand-ins may lack it
+                reason = self._with_codes(_words(evidence, lang) or _words(a.reason, lang), a.questions)
                 if reason:
                     body += f"<br/>{SMALL}{para(reason)}</font>"
                 j = len(rows)
                 rows.append([
                     P(body, "cell_mixed"),
-                    M(para(self.pname(_get(a, "pillar"))), W * 0.22),
-                    M(para(f"{_get(a, 'from_level')} → {_get(a, 'to_level')}"), W * 0.12),
+                    M(para(self.pname(a.pillar)), W * 0.22),
+                    M(para(f"{a.from_level} → {a.to_level}"), W * 0.12),
                 ])
                 extra.append(("LINEBEFORE", (0, j), (0, j), 3, PHASE_INK[ph]))
         out.append(table(rows, [W * 0.66, W * 0.22, W * 0.12], extra))
 
-        targets = (_get(roadmap, "targets") or {}) if roadmap is not None else {}
+        targets = roadmap.targets if roadmap is not None else {}
         if targets:
             block: list[Flowable] = [P(self.T("targets"), "h2")]
             trows: list[list[Any]] = [[P(self.T("pillar"), "th"), P(self.T("now"), "th"), P(self.T("in_12m"), "th"),
@@ -723,40 +743,39 @@ class _Report:
     def platforms(self) -> list[Flowable]:
         lang = self.lang
         out: list[Flowable] = [P(self.T("platforms"), "h1"), P(self.T("platforms_intro"), "small")]
-        categories = list(_get(self.recs, "categories") or []) if self.recs is not None else []
+        categories = list(self.recs.categories) if self.recs is not None else []
         if not categories:
             out.append(P(self.T("no_categories")))
         for n, c in enumerate(categories, 1):
-            mode = self.T("mode_improve") if _get(c, "mode") == "improve" else self.T("mode_adopt")
+            mode = self.T("mode_improve") if c.mode == "improve" else self.T("mode_adopt")
             mode = "\u00a0".join(mode.split())  # wraps as a whole, never a lone last word
-            head = P(f"{n}. {para(_txt(_get(c, 'name'), lang))} <font size='9' color='#607d8b'>·\u00a0{mode}</font>",
+            head = P(f"{n}. {para(_words(c.name, lang))} <font size='9' color='#607d8b'>·\u00a0{mode}</font>",
                      "h2")
             intro = []
-            problem = _txt(_get(c, "problem"), lang)
-            reason = _txt(_get(c, "reason"), lang)
+            problem = _words(c.problem, lang)
+            reason = _words(c.reason, lang)
             if problem:
                 intro.append(P(para(problem), "body"))
-            reason = self._with_codes(reason, _get(c, "questions"))
+            reason = self._with_codes(reason, c.questions)
             if reason:
                 intro.append(P(para(reason), "small"))
-            picks = list(_get(c, "platforms") or [])
+            picks = list(c.platforms)
             if not picks:
-                note = _txt(_get(c, "platform_note"), lang) or self.T("no_platforms")
+                note = _words(getattr(c, "platform_note", None), lang) or self.T("no_platforms")  # stand-ins may lack it
                 out.append(KeepTogether([head, *intro, P(para(note), "small")]))
                 continue
             rows: list[list[Any]] = [[P(self.T("platform"), "th"), P(self.T("vendor"), "th"), P(self.T("why"), "th"),
                                       P(self.T("support_available"), "th")]]
             for p in picks:
-                website = _get(p, "website") or ""
                 rows.append([
-                    P(f"<b>{para(_get(p, 'name'))}</b><br/>{SMALL}{para(website)}</font>", "cell_mixed"),
-                    M(para(_get(p, "vendor")), W * 0.17),
-                    P(para(_txt(_get(p, "reason"), lang)), "cell"),
+                    P(f"<b>{para(p.name)}</b><br/>{SMALL}{para(p.website or '')}</font>", "cell_mixed"),
+                    M(para(p.vendor), W * 0.17),
+                    P(para(_words(p.reason, lang)), "cell"),
                     P("<br/>".join([
-                        self.T("smedx_flag", v=self._flag(_get(p, "smedx"))),
-                        self.T("decree80_flag", v=self._flag(_get(p, "decree80"))),
-                        self.T("free_trial_flag", v=self._flag(_get(p, "free_trial"))),
-                        self.T("price", v=self._price(_get(p, "price_band"))),
+                        self.T("smedx_flag", v=self._flag(p.smedx)),
+                        self.T("decree80_flag", v=self._flag(p.decree80)),
+                        self.T("free_trial_flag", v=self._flag(p.free_trial)),
+                        self.T("price", v=self._price(p.price_band)),
                     ]), "cell_small"),
                 ])
             platform_table = table(rows, [W * 0.24, W * 0.17, W * 0.37, W * 0.22])
@@ -831,16 +850,16 @@ class _Report:
 
 def render_pdf(
     questionnaire: Questionnaire,
-    result: Any,
-    recommendations: Any,
-    profile: Any,
+    result: Result,
+    recommendations: Recommendations | None,
+    profile: FirmProfile | None,
     lang: str = "vi",
-    benchmark: Any = None,
-    answers: dict | None = None,
+    benchmark: Benchmark | None = None,
+    answers: Mapping[str, Any] | None = None,
     when: date | datetime | None = None,
     *,
     code: str | None = None,
-    previous: Any = None,
+    previous: Result | Mapping[str, Any] | None = None,
     previous_when: date | datetime | None = None,
 ) -> bytes:
     """The PDF roadmap as bytes (see the module docstring). Same input → same bytes.

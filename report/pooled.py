@@ -16,8 +16,7 @@ from reportlab.platypus import Flowable, Table, TableStyle
 from report import charts
 from report.fonts import FONT, clean
 from report.layout import PALE, RULE, P, W, para
-from report.layout import txt as label_of
-from report.models import LevelCount, NamedCount
+from report.models import LevelCount, NamedCount, label_of
 from report.text import format_count, format_percent, plural, t
 
 __all__ = ["box", "counts_list", "hidden_cells", "label_of", "level_block", "meta_table", "shown", "small_count"]

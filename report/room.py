@@ -22,16 +22,14 @@ from report.layout import ACCENT, PALE, Decor, P, W, bounded, build_pdf, para
 from report.models import RoomSummary
 from report.pooled import box, counts_list, label_of, level_block, meta_table, shown
 from report.text import format_count, format_date, lang_of, local_date, t
-from scoring.profile import ProfileError, load_profile_reference
+from scoring.profile import load_profile_reference
 
 
 def _province(value: str | None, lang: str) -> str:
+    """A province id (or a name, old names too) by its name in the reference data."""
     if not value:
         return ""
-    try:
-        found = load_profile_reference().province_from_name(value)
-    except (ProfileError, OSError):
-        found = None
+    found = load_profile_reference().province_from_name(value)
     return found.name.get(lang) if found is not None else value
 
 

@@ -30,18 +30,7 @@ from scoring.engine import (
     question_outcome,
     value_matches,
 )
-from scoring.model import (
-    CompositeRule,
-    Condition,
-    ConditionGroup,
-    MatrixQuestion,
-    MultiQuestion,
-    NumberQuestion,
-    Question,
-    Questionnaire,
-    ScaleQuestion,
-    TextQuestion,
-)
+from scoring.model import CompositeRule, Condition, ConditionGroup, QuestionBase, Questionnaire
 
 MAX_LISTED = 50
 
@@ -55,21 +44,17 @@ class BulkAnswerError(ValueError):
 # ---------------------------------------------------------------- cell encoding
 
 
-def encode_cell(q: Question, value: Any) -> Any:
-    """One answer → one hashable cell (str, number or None)."""
+def encode_cell(q: QuestionBase, value: Any) -> Any:
+    """One answer → one hashable cell (str, number or None); the question's type says how."""
     if is_empty(value):
         return None
     if value == NA:
         return NA
-    if isinstance(q, MultiQuestion) and isinstance(value, (list, tuple)):
-        return "|".join(value)
-    if isinstance(q, MatrixQuestion) and isinstance(value, dict):
-        return ";".join(f"{r}={v}" for r, v in value.items())
-    return value
+    return q.to_cell(value)
 
 
-def decode_cell(q: Question, cell: Any) -> Any:
-    """One cell → the answer the engine takes (None when empty)."""
+def decode_cell(q: QuestionBase, cell: Any) -> Any:
+    """One cell → the answer the engine takes (None when empty); the question's type reads it."""
     if cell is None or (isinstance(cell, float) and math.isnan(cell)) or cell is pd.NA:
         return None
     if isinstance(cell, str):
@@ -80,37 +65,7 @@ def decode_cell(q: Question, cell: Any) -> Any:
             return NA
     if isinstance(cell, (np.integer, np.floating)):
         cell = cell.item()
-    if isinstance(q, (ScaleQuestion, NumberQuestion)):
-        if isinstance(cell, str):
-            try:
-                cell = float(cell.replace(",", "."))
-            except ValueError:
-                return cell  # reported by check_answer
-        if isinstance(cell, float) and cell.is_integer() and isinstance(q, ScaleQuestion):
-            return int(cell)
-        return cell
-    if isinstance(q, TextQuestion):
-        return str(cell)
-    if isinstance(cell, bool):
-        return "yes" if cell else "no"
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    if isinstance(q, MultiQuestion):
-        if isinstance(cell, (list, tuple)):
-            return list(cell)
-        return [part.strip() for part in str(cell).split("|") if part.strip()]
-    if isinstance(q, MatrixQuestion):
-        if isinstance(cell, dict):
-            return cell
-        pairs = {}
-        for part in str(cell).split(";"):
-            if "=" in part:
-                row, _, opt = part.partition("=")
-                pairs[row.strip()] = opt.strip()
-            elif part.strip():
-                pairs[part.strip()] = ""
-        return pairs
-    return str(cell)
+    return q.from_cell(cell)
 
 
 def answers_to_frame(questionnaire: Questionnaire, answer_sets: list[dict[str, Any]]) -> pd.DataFrame:
@@ -130,7 +85,7 @@ class _Column:
     values: list[Any]  # decoded distinct values, in code order
 
 
-def _factorise(q: Question, series: pd.Series | None, n: int) -> _Column:
+def _factorise(q: QuestionBase, series: pd.Series | None, n: int) -> _Column:
     if series is None:
         return _Column(np.full(n, -1, dtype=np.int64), [])
     if isinstance(series.dtype, pd.CategoricalDtype):
@@ -140,6 +95,26 @@ def _factorise(q: Question, series: pd.Series | None, n: int) -> _Column:
         codes, uniq = pd.factorize(series, use_na_sentinel=True)
         uniques = list(uniq)
     return _Column(codes, [decode_cell(q, u) for u in uniques])
+
+
+class _Visibility:
+    """Which rows show each question: its ``show_if`` over the columns factorised so far, the
+    engine's ``value_matches`` run once per distinct value (a hidden target never matches)."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.columns: dict[str, _Column] = {}
+        self.visible: dict[str, np.ndarray] = {}
+
+    def mask(self, cond: Condition | ConditionGroup) -> np.ndarray:
+        if isinstance(cond, ConditionGroup):
+            parts = [self.mask(c) for c in (cond.all if cond.all is not None else cond.any or ())]
+            if not parts:
+                return np.full(self.n, cond.all is not None)
+            return np.logical_and.reduce(parts) if cond.all is not None else np.logical_or.reduce(parts)
+        col = self.columns[cond.question]
+        match = _lookup([value_matches(cond, v) for v in col.values], False, col.codes, bool)
+        return match & self.visible[cond.question]
 
 
 def _lookup(per_value: list[Any], missing: Any, codes: np.ndarray, dtype, out: np.ndarray | None = None) -> np.ndarray:
@@ -168,8 +143,7 @@ def score_frame(
     n = len(frame)
     problems: list[str] = []
     n_problems = 0
-    columns: dict[str, _Column] = {}
-    visible: dict[str, np.ndarray] = {}
+    shown = _Visibility(n)
     exact = questionnaire.rules.pillar_percent == "points"
     out: dict[str, Any] = {}
     pillar_pts: list[np.ndarray] = []
@@ -190,17 +164,6 @@ def score_frame(
         for i in idx[: max(0, MAX_LISTED - len(problems))]:
             problems.append(f"row {i + 1}: {message}")
 
-    def mask(cond) -> np.ndarray:
-        if isinstance(cond, ConditionGroup):
-            parts = [mask(c) for c in (cond.all if cond.all is not None else cond.any or ())]
-            if not parts:
-                return np.full(n, cond.all is not None)
-            return np.logical_and.reduce(parts) if cond.all is not None else np.logical_or.reduce(parts)
-        assert isinstance(cond, Condition)
-        col = columns[cond.question]
-        match = _lookup([value_matches(cond, v) for v in col.values], False, col.codes, bool)
-        return match & visible[cond.question]
-
     for pillar in questionnaire.pillars:
         pts = np.zeros(n)
         mx = np.zeros(n)
@@ -209,12 +172,12 @@ def score_frame(
         na = np.zeros(n, dtype=np.int64)
         for q in pillar.questions:
             col = _factorise(q, frame[q.id] if q.id in frame.columns else None, n)
-            columns[q.id] = col
+            shown.columns[q.id] = col
             # None stands for "every row": most questions have no condition and no N/A, and
             # skipping the masks there saves most of the memory traffic (same sums either way:
             # adding 0.0 for a row that does not count leaves its sum unchanged)
-            vis = mask(q.show_if) if q.show_if is not None else None
-            visible[q.id] = vis if vis is not None else everyone
+            vis = shown.mask(q.show_if) if q.show_if is not None else None
+            shown.visible[q.id] = vis if vis is not None else everyone
             outcomes = []
             for code, value in enumerate(col.values):
                 if value is not None:
@@ -367,29 +330,17 @@ def gap_tags(questionnaire: Questionnaire, frame: pd.DataFrame) -> GapTags:
     and only the per-row bookkeeping is done in numpy. Rows that ``score_frame`` would
     reject give unspecified tags: score (and so validate) first."""
     n = len(frame)
-    columns: dict[str, _Column] = {}
-    visible: dict[str, np.ndarray] = {}
+    shown = _Visibility(n)
     first: dict[str, np.ndarray] = {}
     used: dict[str, np.ndarray] = {}
     tags: list[str] = []
     everyone = np.ones(n, dtype=bool)
 
-    def mask(cond) -> np.ndarray:
-        if isinstance(cond, ConditionGroup):
-            parts = [mask(c) for c in (cond.all if cond.all is not None else cond.any or ())]
-            if not parts:
-                return np.full(n, cond.all is not None)
-            return np.logical_and.reduce(parts) if cond.all is not None else np.logical_or.reduce(parts)
-        assert isinstance(cond, Condition)
-        col = columns[cond.question]
-        match = _lookup([value_matches(cond, v) for v in col.values], False, col.codes, bool)
-        return match & visible[cond.question]
-
     for qi, (_, q) in enumerate(questionnaire.questions()):
         col = _factorise(q, frame[q.id] if q.id in frame.columns else None, n)
-        columns[q.id] = col
-        vis = mask(q.show_if) if q.show_if is not None else everyone
-        visible[q.id] = vis
+        shown.columns[q.id] = col
+        vis = shown.mask(q.show_if) if q.show_if is not None else everyone
+        shown.visible[q.id] = vis
         # per distinct value: (gap tags in order, use tags); an N/A or invalid answer gives none
         per_value: list[tuple[list[str], set[str]]] = []
         for value in col.values:

@@ -2,11 +2,12 @@
 
 Stored assessments keep their answers in two parts:
 
-- ``packed`` (bytes): one item per question, in the questionnaire's order: an option's
-  index, a multi answer's ticked options as a bit set, a matrix's rows as option indices, a
-  number as a number, ``na`` and "not here" as their own marks. Unsigned LEB128 varints;
-  signed integers zigzag-encoded; a non-integer number as an 8-byte IEEE double. About one
-  byte per question for a typical answer set.
+- ``packed`` (bytes): one item per question, in the questionnaire's order, as its type packs
+  it (``scoring.questions``: ``pack``/``unpack``): an option's index, a multi answer's ticked
+  options as a bit set, a matrix's rows as option indices, a number as a number; ``na`` and
+  "not here" as their own marks. Unsigned LEB128 varints; signed integers zigzag-encoded; a
+  non-integer number as an 8-byte IEEE double (``scoring.packing``). About one byte per
+  question for a typical answer set.
 - ``extra`` (a JSON-able dict, usually empty): everything the packed part does not hold as
   it was given — free text (kept apart: it may name people, and it is the only part that is
   not a choice), a multi answer not in option order, an answer that is not one of the
@@ -23,69 +24,11 @@ Pure: no database, no Streamlit.
 
 from __future__ import annotations
 
-import struct
 from typing import Any
 
 from scoring.engine import NA
-from scoring.model import (
-    MatrixQuestion,
-    MultiQuestion,
-    NumberQuestion,
-    Question,
-    Questionnaire,
-    ScaleQuestion,
-    TextQuestion,
-)
-
-FORMAT = 1  # the first byte of every packed answer set
-
-# per-question marks; a value item is VALUE + payload
-ABSENT = 0  # not answered here (absent, or kept in ``extra``)
-IS_NA = 1  # "na": not applicable
-VALUE = 2  # an option index / bit set / integer / matrix marker
-FLOAT = 3  # number questions only: 8 bytes of IEEE double follow
-
-_DOUBLE = struct.Struct("<d")
-
-
-class CodecError(ValueError):
-    """Packed answers that do not fit this questionnaire version (wrong version or damaged)."""
-
-
-def _put(out: bytearray, value: int) -> None:
-    while True:
-        byte = value & 0x7F
-        value >>= 7
-        if value:
-            out.append(byte | 0x80)
-        else:
-            out.append(byte)
-            return
-
-
-def _get(data: bytes, pos: int) -> tuple[int, int]:
-    value = shift = 0
-    while True:
-        if pos >= len(data):
-            raise CodecError("packed answers end in the middle of a number")
-        byte = data[pos]
-        pos += 1
-        value |= (byte & 0x7F) << shift
-        if not byte & 0x80:
-            return value, pos
-        shift += 7
-
-
-def _zigzag(n: int) -> int:
-    return n * 2 if n >= 0 else -n * 2 - 1
-
-
-def _unzigzag(z: int) -> int:
-    return z // 2 if z % 2 == 0 else -(z + 1) // 2
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+from scoring.model import QuestionBase, Questionnaire
+from scoring.packing import ABSENT, FLOAT, FORMAT, IS_NA, VALUE, CodecError
 
 
 class AnswerCodec:
@@ -95,66 +38,19 @@ class AnswerCodec:
         self.questionnaire_id = questionnaire.id
         self.version = questionnaire.version
         self.content_hash = questionnaire.content_hash
-        self.questions: list[Question] = [q for _, q in questionnaire.questions()]
-        self._option_index: dict[str, dict[str, int]] = {}
-        self._option_ids: dict[str, list[str]] = {}
-        self._rows: dict[str, list[str]] = {}
-        for q in self.questions:
-            ids = [o.id for o in getattr(q, "options", ())]
-            self._option_ids[q.id] = ids
-            self._option_index[q.id] = {oid: i for i, oid in enumerate(ids)}
-            if isinstance(q, MatrixQuestion):
-                self._rows[q.id] = [r.id for r in q.rows]
+        self.questions: list[QuestionBase] = [q for _, q in questionnaire.questions()]
+        # each question's option ids and their positions, worked out once per version
+        self._option_ids: dict[str, list[str]] = {q.id: q.option_ids() for q in self.questions}
+        self._option_index = {qid: {oid: i for i, oid in enumerate(ids)} for qid, ids in self._option_ids.items()}
 
     # ------------------------------------------------------------ encode
 
-    def _item(self, q: Question, value: Any, out: bytearray) -> bool:
+    def _item(self, q: QuestionBase, value: Any, out: bytearray) -> bool:
         """Append the packed item of a present answer; False when it belongs in ``extra``."""
         if isinstance(value, str) and value == NA:
             out.append(IS_NA)
             return True
-        if isinstance(q, TextQuestion):
-            return False
-        if isinstance(q, (ScaleQuestion, NumberQuestion)):
-            if _is_int(value):
-                out.append(VALUE)
-                _put(out, _zigzag(value))
-                return True
-            if isinstance(q, NumberQuestion) and isinstance(value, float):
-                out.append(FLOAT)
-                out += _DOUBLE.pack(value)
-                return True
-            return False
-        index = self._option_index[q.id]
-        if isinstance(q, MultiQuestion):
-            if not isinstance(value, list) or not all(isinstance(v, str) and v in index for v in value):
-                return False
-            positions = [index[v] for v in value]
-            if positions != sorted(set(positions)):  # duplicates or not in option order: keep as given
-                return False
-            mask = 0
-            for p in positions:
-                mask |= 1 << p
-            out.append(VALUE)
-            _put(out, mask)
-            return True
-        if isinstance(q, MatrixQuestion):
-            rows = self._rows[q.id]
-            if (
-                not isinstance(value, dict)
-                or list(value) != rows
-                or not all(isinstance(v, str) and v in index for v in value.values())
-            ):
-                return False
-            out.append(VALUE)
-            for row in rows:
-                _put(out, index[value[row]])
-            return True
-        if isinstance(value, str) and value in index:  # single, yesno
-            out.append(VALUE)
-            _put(out, index[value])
-            return True
-        return False
+        return q.pack(value, out, self._option_index[q.id])
 
     def encode(self, answers: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
         """``(packed, extra)``: ``extra`` holds what the packed part does not (often nothing)."""
@@ -195,44 +91,14 @@ class AnswerCodec:
                 if mark == IS_NA:
                     answers[q.id] = NA
                     continue
-                if mark == FLOAT:
-                    if pos + 8 > len(packed):
-                        raise CodecError(f"packed answers end inside the number of {q.id!r}")
-                    answers[q.id] = _DOUBLE.unpack_from(packed, pos)[0]
-                    pos += 8
-                    continue
-                if mark != VALUE:
+                if mark not in (VALUE, FLOAT):
                     raise CodecError(f"unknown mark {mark} for question {q.id!r}")
-                answers[q.id], pos = self._value(q, packed, pos)
+                answers[q.id], pos = q.unpack(mark, packed, pos, self._option_ids[q.id])
             if pos != len(packed):
                 raise CodecError(f"{len(packed) - pos} bytes left over: not {self.questionnaire_id} v{self.version}?")
         if extra:
             answers.update(extra)
         return answers
-
-    def _value(self, q: Question, packed: bytes, pos: int) -> tuple[Any, int]:
-        if isinstance(q, (ScaleQuestion, NumberQuestion)):
-            z, pos = _get(packed, pos)
-            return _unzigzag(z), pos
-        ids = self._option_ids[q.id]
-        if isinstance(q, MatrixQuestion):
-            value = {}
-            for row in self._rows[q.id]:
-                i, pos = _get(packed, pos)
-                value[row] = self._option(q, ids, i)
-            return value, pos
-        n, pos = _get(packed, pos)
-        if isinstance(q, MultiQuestion):
-            if n >> len(ids):
-                raise CodecError(f"question {q.id!r}: bit set names an option past the last")
-            return [ids[i] for i in range(len(ids)) if n >> i & 1], pos
-        return self._option(q, ids, n), pos
-
-    @staticmethod
-    def _option(q: Question, ids: list[str], i: int) -> str:
-        if i >= len(ids):
-            raise CodecError(f"question {q.id!r}: option index {i} past the last ({len(ids)} options)")
-        return ids[i]
 
 
 _codecs: dict[tuple[str, str, str], AnswerCodec] = {}

@@ -1,7 +1,7 @@
 """Scoring one assessment: answers → points, percent and level per pillar, overall level.
 
-The per-question functions here (`check_answer`, `question_outcome`, `condition_holds`) are
-the single truth for scoring: ``scoring.bulk`` calls them once per distinct answer value and
+The per-question functions here (`check_answer`, `question_outcome`, `condition_holds`), with
+what each question type does (``scoring.questions``), are the single truth for scoring: ``scoring.bulk`` calls them once per distinct answer value and
 vectorises only the sums, so both paths give the same numbers.
 
 Answers are ``{question_id: value}`` where value is: an option id (single, yesno), a list of
@@ -11,7 +11,6 @@ option ids (multi), a number (scale, number), ``{row_id: option_id}`` (matrix), 
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,19 +18,12 @@ from scoring.model import (
     CompositeRule,
     Condition,
     ConditionGroup,
-    MatrixQuestion,
-    MultiQuestion,
-    NumberQuestion,
-    Option,
     Pillar,
-    Question,
+    QuestionBase,
     Questionnaire,
-    ScaleQuestion,
     Text,
-    TextQuestion,
 )
-
-NA = "na"
+from scoring.parts import NA, Picked, is_empty, is_number
 
 # question statuses
 ANSWERED = "answered"
@@ -49,139 +41,32 @@ class AnswerError(ValueError):
 
 
 # ---------------------------------------------------------------- per question
+# What a question does with an answer is its type's (scoring.questions); here only what every
+# type shares: "not applicable", no answer, and the status they give.
 
 
-def question_max(q: Question) -> float:
-    """The most points a question can give (0 for questions that are not scored)."""
-    if isinstance(q, TextQuestion):
-        return 0.0
-    if isinstance(q, NumberQuestion):
-        return float(max(b.points for b in q.bands))
-    if isinstance(q, ScaleQuestion):
-        return float(q.max_points if q.max_points is not None else q.max - q.min)
-    if isinstance(q, MultiQuestion):
-        if q.scoring == "none":
-            return 0.0
-        if q.scoring == "share":
-            return float(q.max_points or 0)
-        total = float(sum(o.points for o in q.options if o.points > 0))
-        return min(total, float(q.cap)) if q.cap is not None else total
-    top = float(max(o.points for o in q.options))
-    if isinstance(q, MatrixQuestion):
-        return top * len(q.rows) if q.aggregate == "sum" else top
-    return top
-
-
-def _is_number(v: Any) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-
-
-def check_answer(q: Question, value: Any) -> list[str]:
+def check_answer(q: QuestionBase, value: Any) -> list[str]:
     """Problems with one given (non-empty) answer; [] when it fits the question."""
     if value == NA:
         return [] if q.allow_na else [f"{q.id}: 'not applicable' is not allowed for this question"]
-    if isinstance(q, TextQuestion):
-        if not isinstance(value, str):
-            return [f"{q.id}: expected text"]
-        if len(value) > q.max_length:
-            return [f"{q.id}: text is {len(value)} characters; the limit is {q.max_length}"]
-        return []
-    if isinstance(q, (ScaleQuestion, NumberQuestion)):
-        if not _is_number(value):
-            return [f"{q.id}: expected a number, got {value!r}"]
-        if not q.min <= value <= q.max:
-            return [f"{q.id}: {value:g} is outside {q.min:g}–{q.max:g}"]
-        if isinstance(q, ScaleQuestion) and value != int(value):
-            return [f"{q.id}: {value:g} is not a whole step of the scale"]
-        return []
-    ids = {o.id for o in q.options}
-    if isinstance(q, MultiQuestion):
-        if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-            return [f"{q.id}: expected a list of option ids"]
-        problems = [f"{q.id}: option '{v}' is not offered" for v in value if v not in ids]
-        if len(set(value)) != len(value):
-            problems.append(f"{q.id}: an option is ticked twice")
-        exclusive = [o.id for o in q.options if o.exclusive and o.id in value]
-        if exclusive and len(set(value)) > 1:
-            problems.append(f"{q.id}: '{exclusive[0]}' cannot be ticked together with other options")
-        return problems
-    if isinstance(q, MatrixQuestion):
-        if not isinstance(value, dict):
-            return [f"{q.id}: expected {{row: option}} for each row"]
-        rows = {r.id for r in q.rows}
-        problems = [f"{q.id}: unknown row '{r}'" for r in value if r not in rows]
-        problems += [f"{q.id}.{r}: option '{v}' is not offered" for r, v in value.items() if r in rows and v not in ids]
-        problems += [f"{q.id}.{r.id}: row not answered" for r in q.rows if r.id not in value]
-        return problems
-    if not isinstance(value, str) or value not in ids:
-        return [f"{q.id}: option {value!r} is not offered"]
-    return []
+    return q.answer_problems(value)
 
 
-def is_empty(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    if isinstance(value, (str, list, tuple, dict)) and len(value) == 0:
-        return True
-    return False
-
-
-def question_outcome(q: Question, value: Any) -> tuple[str, float, float]:
+def question_outcome(q: QuestionBase, value: Any) -> tuple[str, float, float]:
     """(status, points, max) of a visible question for a valid answer (or an empty one)."""
-    qmax = question_max(q)
+    qmax = q.maximum()
     if is_empty(value):
         return UNANSWERED, 0.0, qmax
     if value == NA:
         return NOT_APPLICABLE, 0.0, 0.0
-    return ANSWERED, _points(q, value), qmax
+    return ANSWERED, q.points(value), qmax
 
 
-def _points(q: Question, value: Any) -> float:
-    if isinstance(q, TextQuestion):
-        return 0.0
-    if isinstance(q, NumberQuestion):
-        return float(band_for(q, value).points)
-    if isinstance(q, ScaleQuestion):
-        return (value - q.min) / (q.max - q.min) * question_max(q)
-    by_id = {o.id: o for o in q.options}
-    if isinstance(q, MultiQuestion):
-        if q.scoring == "none":
-            return 0.0
-        if q.scoring == "share":
-            if any(by_id[v].exclusive for v in value):
-                return 0.0
-            scoring = [o for o in q.options if not o.exclusive]
-            return float(q.max_points or 0) * len(value) / len(scoring)
-        total = float(sum(by_id[v].points for v in value))
-        return min(total, float(q.cap)) if q.cap is not None else total
-    if isinstance(q, MatrixQuestion):
-        total = float(sum(by_id[value[r.id]].points for r in q.rows))
-        return total / len(q.rows) if q.aggregate == "mean" else total
-    return float(by_id[value].points)
-
-
-def band_for(q: NumberQuestion, value: float):
-    chosen = q.bands[0]
-    for band in q.bands:
-        if value >= band.from_:
-            chosen = band
-    return chosen
-
-
-def chosen_options(q: Question, value: Any) -> list[Any]:
-    """The options (or number band) an answer picked: they carry advice and capability tags."""
-    if is_empty(value) or value == NA or isinstance(q, (TextQuestion, ScaleQuestion)):
+def chosen_options(q: QuestionBase, value: Any) -> list[Picked]:
+    """The options (or number band) an answer picked: none for no answer or "not applicable"."""
+    if is_empty(value) or value == NA:
         return []
-    if isinstance(q, NumberQuestion):
-        return [band_for(q, value)]
-    by_id = {o.id: o for o in q.options}
-    if isinstance(q, MultiQuestion):
-        return [by_id[v] for v in value if v in by_id]
-    if isinstance(q, MatrixQuestion):
-        return [by_id[v] for v in value.values() if v in by_id]
-    return [by_id[value]] if value in by_id else []
+    return q.picked(value)
 
 
 def condition_holds(cond: Condition | ConditionGroup, answers: dict[str, Any], visible: dict[str, bool]) -> bool:
@@ -203,14 +88,14 @@ def value_matches(cond: Condition, value: Any) -> bool:
         if isinstance(value, (list, tuple)):
             if not any(v in allowed for v in value):
                 return False
-        elif _is_number(value):
-            if not any(_is_number(a) and a == value for a in allowed) and str(value) not in map(str, allowed):
+        elif is_number(value):
+            if not any(is_number(a) and a == value for a in allowed) and str(value) not in map(str, allowed):
                 return False
         elif value not in allowed:
             return False
-    if cond.at_least is not None and not (_is_number(value) and value >= cond.at_least):
+    if cond.at_least is not None and not (is_number(value) and value >= cond.at_least):
         return False
-    if cond.at_most is not None and not (_is_number(value) and value <= cond.at_most):
+    if cond.at_most is not None and not (is_number(value) and value <= cond.at_most):
         return False
     return True
 
@@ -480,21 +365,9 @@ def score_assessment(questionnaire: Questionnaire, answers: dict[str, Any]) -> R
     )
 
 
-def _advice_for(q: Question, pillar: Pillar, value: Any, chosen: list[Any], pts: float, qmax: float) -> list[Advice]:
-    texts: list[Text] = []
+def _advice_for(q: QuestionBase, pillar: Pillar, value: Any, chosen: list[Picked], pts: float, qmax: float) -> list[Advice]:
+    texts = q.advice_texts(value, chosen) if not is_empty(value) else []
     gap_tags: list[str] = []
-    if isinstance(q, MultiQuestion) and not is_empty(value):
-        ticked = set(value)
-        for o in q.options:  # "none of these" speaks first: its advice is the place to start
-            if o.id in ticked and o.exclusive and o.advice is not None:
-                texts.append(o.advice)
-        for o in q.options:
-            if o.id not in ticked and not o.exclusive and o.advice is not None:
-                texts.append(o.advice)
-    else:
-        for item in chosen:
-            if getattr(item, "advice", None) is not None and item.advice not in texts:
-                texts.append(item.advice)
     for item in chosen:
         gap_tags += [t for t in item.gaps if t not in gap_tags]
     if not texts and q.advice is not None:
@@ -504,11 +377,4 @@ def _advice_for(q: Question, pillar: Pillar, value: Any, chosen: list[Any], pts:
 
 def pillar_maxima(questionnaire: Questionnaire) -> dict[str, float]:
     """Each pillar's maximum when every question is shown and answered (no N/A)."""
-    return {p.id: sum(question_max(q) for q in p.questions) for p in questionnaire.pillars}
-
-
-def option_label(q: Question, option_id: str, lang: str) -> str:
-    for o in getattr(q, "options", ()):
-        if isinstance(o, Option) and o.id == option_id:
-            return o.label.get(lang) if o.label else option_id
-    return option_id
+    return {p.id: sum(q.maximum() for q in p.questions) for p in questionnaire.pillars}

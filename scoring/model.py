@@ -1,8 +1,11 @@
 """The questionnaire schema: what a questionnaire YAML file may say.
 
-Pydantic checks the shape of each entry (types, required fields, unknown keys);
-``scoring.loader`` adds the cross-entry checks (references, translations, rules)
-and turns every problem into one line naming the file, the YAML path and the line.
+The building blocks (bilingual text, conditions, options, rows, bands) are in
+``scoring.parts``, the question types (each a class with its behaviour) in
+``scoring.questions``; both are re-exported here. Pydantic checks the shape of each entry
+(types, required fields, unknown keys); ``scoring.loader`` adds the cross-entry checks
+(references, translations, rules) and turns every problem into one line naming the file,
+the YAML path and the line.
 
 A loaded questionnaire is immutable (frozen models) and carries its content hash.
 """
@@ -11,146 +14,34 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field
 
-# Numbers a questionnaire may give: finite (``.nan`` and ``.inf`` would poison every score that
-# touches them), and points never below 0 (a negative option would make percentages negative).
-Finite = Annotated[float, Field(allow_inf_nan=False)]
-Points = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Text(RootModel[dict[str, str]]):
-    """Bilingual text: ``{vi: ..., en: ...}``. The loader checks every language is there."""
-
-    model_config = ConfigDict(frozen=True)
-
-    def get(self, lang: str, fallback: str = "vi") -> str:
-        return self.root.get(lang) or self.root.get(fallback) or next(iter(self.root.values()), "")
-
-    def __hash__(self) -> int:  # frozen RootModel over a dict is not hashable by default
-        return hash(tuple(sorted(self.root.items())))
-
-
-# --- conditions ------------------------------------------------------------------
-
-
-class Condition(_Strict):
-    """``{question: q, in: [values]}`` and/or numeric bounds. Never evaluated as code."""
-
-    question: str
-    in_: list[str | int | float | bool] | None = Field(default=None, alias="in")
-    at_least: Finite | None = None
-    at_most: Finite | None = None
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class ConditionGroup(_Strict):
-    all: list[Condition] | None = None
-    any: list[Condition] | None = None
-
-
-ShowIf = Condition | ConditionGroup
-
-
-# --- options and questions --------------------------------------------------------
-
-
-class Option(_Strict):
-    id: str
-    label: Text | None = None  # optional only for yesno (filled in by the loader)
-    points: Points = 0
-    advice: Text | None = None  # "how to do better", shown when this answer is below the top
-    gaps: tuple[str, ...] = ()  # capability tags this answer reveals as missing
-    uses: tuple[str, ...] = ()  # capability tags this answer shows the firm already has
-    exclusive: bool = False  # multi only: "none of these" cannot be ticked with others
-
-
-class Row(_Strict):
-    id: str
-    label: Text
-
-
-class Band(_Strict):
-    """A band of a number question: covers ``[from, next band's from)``; the last band includes max."""
-
-    from_: Finite = Field(alias="from")
-    points: Points
-    label: Text | None = None
-    advice: Text | None = None
-    gaps: tuple[str, ...] = ()
-    uses: tuple[str, ...] = ()
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class _QuestionBase(_Strict):
-    id: str
-    code: str | None = None  # the framework's own number for this criterion, e.g. DBI "3.2.4"
-    text: Text
-    help: Text | None = None
-    required: bool = True
-    allow_na: bool = False
-    show_if: ShowIf | None = None
-    advice: Text | None = None  # question-level advice when the answer is below the top
-
-
-class SingleQuestion(_QuestionBase):
-    type: Literal["single"]
-    options: tuple[Option, ...]
-
-
-class YesNoQuestion(_QuestionBase):
-    type: Literal["yesno"]
-    options: tuple[Option, ...] = ()  # ids must be exactly yes and no; labels optional
-
-
-class MultiQuestion(_QuestionBase):
-    type: Literal["multi"]
-    options: tuple[Option, ...]
-    scoring: Literal["sum", "share", "none"] = "sum"
-    cap: Points | None = None  # sum: at most this many points
-    max_points: Points | None = None  # share: points when every scoring option is ticked
-
-
-class ScaleQuestion(_QuestionBase):
-    type: Literal["scale"]
-    min: int = Field(default=0, ge=-1000, le=1000)
-    max: int = Field(default=5, ge=-1000, le=1000)
-    max_points: Points | None = None  # default: max - min
-    anchors: dict[int, Text] = Field(default_factory=dict)
-
-
-class MatrixQuestion(_QuestionBase):
-    type: Literal["matrix"]
-    rows: tuple[Row, ...]
-    options: tuple[Option, ...]  # the columns of the scale, with points
-    aggregate: Literal["mean", "sum"] = "mean"
-
-
-class NumberQuestion(_QuestionBase):
-    type: Literal["number"]
-    min: Finite
-    max: Finite
-    unit: Text | None = None
-    bands: tuple[Band, ...]
-
-
-class TextQuestion(_QuestionBase):
-    type: Literal["text"]
-    required: bool = False
-    max_length: int = Field(default=2000, ge=1, le=100_000)
-
-
-Question = Annotated[
-    SingleQuestion | YesNoQuestion | MultiQuestion | ScaleQuestion | MatrixQuestion | NumberQuestion | TextQuestion,
-    Field(discriminator="type"),
-]
+from scoring.parts import (  # noqa: F401 - the building blocks, re-exported for callers
+    NA,
+    Band,
+    Condition,
+    ConditionGroup,
+    Finite,
+    Option,
+    Percent,
+    Points,
+    Row,
+    ShowIf,
+    Text,
+)
+from scoring.parts import Strict as _Strict
+from scoring.questions import (  # noqa: F401 - the question types, re-exported for callers
+    QUESTION_CLASSES,
+    MatrixQuestion,
+    MultiQuestion,
+    NumberQuestion,
+    Question,
+    QuestionBase,
+    ScaleQuestion,
+    SingleQuestion,
+    TextQuestion,
+    YesNoQuestion,
+)
 
 
 class Pillar(_Strict):
@@ -254,10 +145,10 @@ class Questionnaire(_Strict):
     content_hash: str = ""  # set by the loader: sha256 of the canonical content
 
     # ---- lookups (computed, cheap) ----
-    def questions(self) -> list[tuple[Pillar, Question]]:
+    def questions(self) -> list[tuple[Pillar, QuestionBase]]:
         return [(p, q) for p in self.pillars for q in p.questions]
 
-    def question(self, qid: str) -> Question:
+    def question(self, qid: str) -> QuestionBase:
         for _, q in self.questions():
             if q.id == qid:
                 return q

@@ -11,7 +11,7 @@
 Validated like a questionnaire: every problem at once, each with the file, the YAML path
 (``provinces[3].name``) and the line: unknown fields, duplicate ids, missing translations,
 a former province listed twice, two units answering to the same name, limits out of order.
-The YAML is read with the project's safe loader (``yaml.SafeLoader`` with YAML 1.2 booleans).
+Read and checked with the data files' one loader core (``scoring.datafile``).
 Pure Python: no Streamlit, no database.
 """
 
@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
-from scoring.loader import Path_, Problem, QuestionnaireError, format_path, parse_yaml_text, read_yaml
+from scoring import datafile
 from scoring.model import Text
 
 PROFILE_PATH = Path(__file__).resolve().parent.parent / "questionnaires" / "reference" / "profile.yaml"
-LANGUAGES = ("vi", "en")
 GROUPS = ("agri_industry_construction", "trade_services")
 LARGE = "large"  # above the medium limits
 HOUSEHOLD = "household"  # a legal form, chosen explicitly; never returned by classify_size
@@ -37,7 +35,7 @@ HOUSEHOLD = "household"  # a legal form, chosen explicitly; never returned by cl
 Group = Literal["agri_industry_construction", "trade_services"]
 
 
-class ProfileError(QuestionnaireError):
+class ProfileError(datafile.DataFileError):
     """A profile reference file with problems; ``problems`` lists every one (file, YAML path, line)."""
 
 
@@ -172,48 +170,19 @@ def _province_keys(p: Province) -> list[str]:
 # ---------------------------------------------------------------- validation
 
 
-def _line_for(lines: dict[Path_, int], loc: Path_) -> int | None:
-    loc = tuple(loc)
-    while loc:
-        if loc in lines:
-            return lines[loc]
-        loc = loc[:-1]
-    return lines.get(())
-
-
-class _Checker:
-    def __init__(self, ref: ProfileReference, name: str, lines: dict[Path_, int]):
+class _Checker(datafile.DataChecker):
+    def __init__(self, ref: ProfileReference, name: str, lines: dict[datafile.Loc, int]):
+        super().__init__(name, lines)
         self.ref = ref
-        self.name = name
-        self.lines = lines
-        self.problems: list[Problem] = []
 
-    def add(self, loc: Path_, message: str) -> None:
-        self.problems.append(Problem(self.name, format_path(loc), message, _line_for(self.lines, loc)))
-
-    def text(self, text: Text, loc: Path_) -> None:
-        for lang in LANGUAGES:
-            if not (text.root.get(lang) or "").strip():
-                self.add(loc, f"missing '{lang}' translation")
-
-    def ids(self, section: str, items: tuple[Any, ...], pattern: str, hint: str) -> None:
-        seen: dict[str, int] = {}
-        for i, item in enumerate(items):
-            if not re.fullmatch(pattern, item.id):
-                self.add((section, i, "id"), f"id '{item.id}' must be {hint}")
-            if item.id in seen:
-                self.add((section, i, "id"), f"duplicate id '{item.id}' (first at {section}[{seen[item.id]}])")
-            else:
-                seen[item.id] = i
-
-    def run(self) -> list[Problem]:
+    def run(self) -> list[datafile.Problem]:
         ref = self.ref
         for section in ("provinces", "sectors", "size_bands"):
             if not getattr(ref, section):
                 self.add((section,), "the list is empty")
-        self.ids("provinces", ref.provinces, r"[a-z][a-z0-9_]*", "lower-case ascii letters, digits and _")
-        self.ids("sectors", ref.sectors, r"[A-Z]", "one upper-case letter (VSIC 2018 section)")
-        self.ids("size_bands", ref.size_bands, r"[a-z][a-z0-9_]*", "lower-case ascii letters, digits and _")
+        self.unique_ids(ref.provinces, "provinces", "province", r"[a-z][a-z0-9_]*", "lower-case ascii letters, digits and _")
+        self.unique_ids(ref.sectors, "sectors", "sector", r"[A-Z]", "one upper-case letter (VSIC 2018 section)")
+        self.unique_ids(ref.size_bands, "size_bands", "size band", r"[a-z][a-z0-9_]*", "lower-case ascii letters, digits and _")
         self.provinces()
         for i, s in enumerate(ref.sectors):
             self.text(s.name, ("sectors", i, "name"))
@@ -224,7 +193,7 @@ class _Checker:
         former_at: dict[str, tuple[int, int]] = {}
         owner: dict[str, tuple[str, str]] = {}  # normalized name → (province id, where)
         for i, p in enumerate(self.ref.provinces):
-            loc: Path_ = ("provinces", i)
+            loc: datafile.Loc = ("provinces", i)
             self.text(p.name, loc + ("name",))
             if not p.former:
                 self.add(loc + ("former",), "list the former province(s) this unit covers")
@@ -254,7 +223,7 @@ class _Checker:
     def size_bands(self) -> None:
         previous: tuple[int, SizeBand] | None = None
         for i, band in enumerate(self.ref.size_bands):
-            loc: Path_ = ("size_bands", i)
+            loc: datafile.Loc = ("size_bands", i)
             self.text(band.name, loc + ("name",))
             self.text(band.description, loc + ("description",))
             if band.limits is None:
@@ -281,28 +250,8 @@ class _Checker:
             self.add(("size_bands",), f"a '{LARGE}' band is required (firms above the medium limits)")
 
 
-def _pydantic_problems(exc: ValidationError, name: str, lines: dict[Path_, int]) -> list[Problem]:
-    out = []
-    for err in exc.errors():
-        loc = tuple(err["loc"])
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
-        out.append(Problem(name, format_path(loc), msg, _line_for(lines, loc)))
-    return out
-
-
-def build_profile(data: Any, lines: dict[Path_, int], name: str) -> ProfileReference:
-    if not isinstance(data, dict):
-        raise ProfileError(
-            [Problem(name, "", "the top level must be a mapping (version, provinces, sectors, size_bands)")]
-        )
-    try:
-        ref = ProfileReference.model_validate(data)
-    except ValidationError as exc:
-        raise ProfileError(_pydantic_problems(exc, name, lines)) from None
+def build_profile(data: Any, lines: dict[datafile.Loc, int], name: str) -> ProfileReference:
+    ref = datafile.validated(ProfileReference, data, lines, name, ProfileError, "version, provinces, sectors, size_bands")
     problems = _Checker(ref, name, lines).run()
     if problems:
         raise ProfileError(problems)
@@ -311,29 +260,19 @@ def build_profile(data: Any, lines: dict[Path_, int], name: str) -> ProfileRefer
 
 def load_profile(path: str | Path) -> ProfileReference:
     """Load and check a profile reference file. Raises ``ProfileError``."""
-    try:
-        data, lines, name = read_yaml(path)
-    except QuestionnaireError as exc:
-        raise ProfileError(exc.problems) from None
-    return build_profile(data, lines, name)
+    return datafile.read_checked(path, build_profile, ProfileError)
 
 
 def load_profile_text(text: str, name: str = "<profile>") -> ProfileReference:
-    try:
-        data, lines, name = parse_yaml_text(text, name)
-    except QuestionnaireError as exc:
-        raise ProfileError(exc.problems) from None
-    return build_profile(data, lines, name)
+    return datafile.parse_checked(text, name, build_profile, ProfileError)
 
 
-@lru_cache(maxsize=4)
-def _cached(path: str, mtime: float) -> ProfileReference:
-    return load_profile(path)
+_cached = datafile.cached_by_mtime(load_profile, maxsize=4)
 
 
 def load_profile_reference() -> ProfileReference:
     """The bundled reference (provinces, sectors, size bands), cached until the file changes."""
-    return _cached(str(PROFILE_PATH), PROFILE_PATH.stat().st_mtime)
+    return _cached(PROFILE_PATH)
 
 
 # ---------------------------------------------------------------- module-level shortcuts

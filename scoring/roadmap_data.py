@@ -24,39 +24,27 @@ so a step about security rules is never justified by answers about training.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from functools import lru_cache, partial
+from collections.abc import Iterable
+from functools import partial
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from scoring.catalogue import url_problem
-from scoring.loader import (
-    Path_,
-    Problem,
-    QuestionnaireError,
-    _line_for,
-    format_path,
-    parse_yaml_text,
-    read_yaml,
-)
+from scoring import datafile
+from scoring.catalogue import PILLARS
 from scoring.model import FirmProfile, Text
-
-T = TypeVar("T")
 
 ROADMAP_PATH = Path(__file__).resolve().parent.parent / "questionnaires" / "catalogue" / "roadmap.yaml"
 
-# The DBI pillars (Decision 1970/QĐ-BTTTT) used by the bundled questionnaires.
-DBI_PILLARS = ("customer", "strategy", "infrastructure", "operations", "culture", "data")
+DBI_PILLARS = PILLARS  # the DBI pillars (Decision 1970/QĐ-BTTTT), written once in scoring.catalogue
 TOP_LEVEL = 5
-LANGUAGES = ("vi", "en")
 
 Amount = Literal["low", "medium", "high"]
 AMOUNT_RANK = {"low": 0, "medium": 1, "high": 2}
 
 
-class RoadmapError(QuestionnaireError):
+class RoadmapError(datafile.DataFileError):
     """A roadmap file with problems; ``problems`` lists every one (file, YAML path, line)."""
 
 
@@ -177,60 +165,9 @@ class RoadmapData(_Strict):
 # ---------------------------------------------------------------- validation
 
 
-def pydantic_problems(exc: ValidationError, name: str, lines: dict[Path_, int]) -> list[Problem]:
-    """A data file's shape problems (pydantic's) as ``Problem`` lines with the YAML path and line."""
-    out = []
-    for err in exc.errors():
-        loc = tuple("from" if p == "from_" else p for p in err["loc"])
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
-        out.append(Problem(name, format_path(loc), msg, _line_for(lines, loc)))
-    return out
-
-
-M = TypeVar("M", bound=BaseModel)
-
-
-def validated(model: type[M], data: Any, lines: dict[Path_, int], name: str, error: type[QuestionnaireError], keys: str) -> M:
-    """``data`` as ``model``, or ``error`` with every shape problem (path and line)."""
-    if not isinstance(data, dict):
-        raise error([Problem(name, "", f"the top level must be a mapping ({keys})")])
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        raise error(pydantic_problems(exc, name, lines)) from None
-
-
-class DataChecker:
-    """What every check of the catalogue's data files shares: problems with file, path and line,
-    and translations present (and in no other language)."""
-
-    def __init__(self, name: str, lines: dict[Path_, int], languages: tuple[str, ...] = LANGUAGES):
-        self.name = name
-        self.lines = lines
-        self.languages = languages
-        self.problems: list[Problem] = []
-
-    def add(self, loc: Path_, message: str) -> None:
-        self.problems.append(Problem(self.name, format_path(loc), message, _line_for(self.lines, loc)))
-
-    def text(self, text: Text | None, loc: Path_) -> None:
-        if text is None:
-            return
-        for lang in self.languages:
-            if not (text.root.get(lang) or "").strip():
-                self.add(loc, f"missing '{lang}' translation")
-        for lang in text.root:
-            if lang not in self.languages:
-                self.add(loc + (lang,), f"unknown language '{lang}' (expected {', '.join(self.languages)})")
-
-
-class _Checker(DataChecker):
+class _Checker(datafile.DataChecker):
     def __init__(
-        self, data: RoadmapData, name: str, lines: dict[Path_, int], pillars, categories, top, languages, sizes,
+        self, data: RoadmapData, name: str, lines: dict[datafile.Loc, int], pillars, categories, top, languages, sizes,
         sectors,
     ):
         super().__init__(name, lines, languages)
@@ -241,43 +178,25 @@ class _Checker(DataChecker):
         self.sizes = tuple(sizes)
         self.sectors = tuple(sectors)
 
-    def known(self, values: tuple[str, ...] | None, loc: Path_, known: tuple[str, ...], what: str) -> None:
-        """An optional filter (sizes, sectors): None = every one; else one or more known ids."""
-        if values is None:
-            return
-        if not values:
-            self.add(loc, f"name at least one {what}, or leave {loc[-1]} out (every {what})")
-        for i, value in enumerate(values):
-            if value not in known:
-                self.add(loc + (i,), f"unknown {what} '{value}' (expected one of {', '.join(known)})")
-
-    def sources(self, sources: tuple[SourceRef, ...], loc: Path_) -> None:
+    def sources(self, sources: tuple[SourceRef, ...], loc: datafile.Loc) -> None:
         for i, source in enumerate(sources):
             if not source.title.strip():
                 self.add(loc + (i, "title"), "must not be empty")
             if source.url is not None:
-                problem = url_problem(source.url.strip())
-                if problem:
-                    self.add(loc + (i, "url"), problem)
+                self.url(source.url, loc + (i, "url"))
 
-    def run(self) -> list[Problem]:
+    def run(self) -> list[datafile.Problem]:
         d = self.data
         for key, s in d.supports.items():
-            loc: Path_ = ("supports", key)
+            loc: datafile.Loc = ("supports", key)
             self.text(s.text, loc + ("text",))
             self.known(s.sizes, loc + ("sizes",), self.sizes, "size band")
             self.sources(s.source, loc + ("source",))
         if not d.actions:
             self.add(("actions",), "a roadmap needs at least one action")
-        seen: dict[str, int] = {}
+        self.unique_ids(d.actions, "actions", "action", r"\w+", "letters, digits and _")
         for i, a in enumerate(d.actions):
             loc = ("actions", i)
-            if not a.id or not a.id.replace("_", "").isalnum():
-                self.add(loc + ("id",), f"id '{a.id}' must be letters, digits and _")
-            if a.id in seen:
-                self.add(loc + ("id",), f"duplicate action id '{a.id}' (first at actions[{seen[a.id]}])")
-            else:
-                seen[a.id] = i
             if a.pillar not in self.pillars:
                 self.add(loc + ("pillar",), f"unknown pillar '{a.pillar}' (expected one of {', '.join(self.pillars)})")
             if not 0 <= a.from_ < self.top:
@@ -305,17 +224,17 @@ class _Checker(DataChecker):
 
 def build_roadmap(
     data: Any,
-    lines: dict[Path_, int],
+    lines: dict[datafile.Loc, int],
     name: str,
     *,
     pillars: Iterable[str] = DBI_PILLARS,
     categories: Iterable[str] | None = None,
     top: int = TOP_LEVEL,
-    languages: tuple[str, ...] = LANGUAGES,
+    languages: tuple[str, ...] = datafile.LANGUAGES,
     sizes: Iterable[str] | None = None,
     sectors: Iterable[str] | None = None,
 ) -> RoadmapData:
-    roadmap = validated(RoadmapData, data, lines, name, RoadmapError, "version, supports, actions")
+    roadmap = datafile.validated(RoadmapData, data, lines, name, RoadmapError, "version, supports, actions")
     if categories is None:
         from scoring.catalogue import load_bundled_catalogue
 
@@ -328,25 +247,6 @@ def build_roadmap(
     return roadmap
 
 
-def read_checked(path: str | Path, build: Callable[[Any, dict[Path_, int], str], T], error: type[QuestionnaireError]) -> T:
-    """Read a data file with the questionnaire loader's core (safe YAML, lines) and ``build`` it;
-    a read problem is raised as ``error`` (RoadmapError, WordingError …) with its problems."""
-    try:
-        data, lines, name = read_yaml(path)
-    except QuestionnaireError as exc:
-        raise error(exc.problems) from None
-    return build(data, lines, name)
-
-
-def parse_checked(text: str, name: str, build: Callable[[Any, dict[Path_, int], str], T], error: type[QuestionnaireError]) -> T:
-    """As ``read_checked``, for text in memory."""
-    try:
-        data, lines, name = parse_yaml_text(text, name)
-    except QuestionnaireError as exc:
-        raise error(exc.problems) from None
-    return build(data, lines, name)
-
-
 def load_roadmap(path: str | Path | None = None, **checks: Any) -> RoadmapData:
     """Load and check a roadmap file (default: the bundled one). Raises ``RoadmapError``.
 
@@ -354,27 +254,24 @@ def load_roadmap(path: str | Path | None = None, **checks: Any) -> RoadmapData:
     catalogue's category ids), ``top`` (highest level, 5), ``languages`` (vi, en), ``sizes`` and
     ``sectors`` (default the size bands and VSIC sections of the firm-profile reference).
     """
-    return read_checked(path or ROADMAP_PATH, partial(build_roadmap, **checks), RoadmapError)
+    return datafile.read_checked(path or ROADMAP_PATH, partial(build_roadmap, **checks), RoadmapError)
 
 
 def load_roadmap_text(text: str, name: str = "<roadmap>", **checks: Any) -> RoadmapData:
-    return parse_checked(text, name, partial(build_roadmap, **checks), RoadmapError)
+    return datafile.parse_checked(text, name, partial(build_roadmap, **checks), RoadmapError)
 
 
-@lru_cache(maxsize=8)
-def _cached(path: str, mtime: float) -> RoadmapData:
-    return load_roadmap(path)
+_cached = datafile.cached_by_mtime(load_roadmap)
 
 
 def load_bundled_roadmap() -> RoadmapData:
     """The bundled roadmap, cached until the file changes."""
-    return _cached(str(ROADMAP_PATH), ROADMAP_PATH.stat().st_mtime)
+    return _cached(ROADMAP_PATH)
 
 
 __all__ = [
     "AMOUNT_RANK",
     "ActionSpec",
-    "DataChecker",
     "DBI_PILLARS",
     "RoadmapData",
     "RoadmapError",
@@ -383,10 +280,6 @@ __all__ = [
     "load_bundled_roadmap",
     "load_roadmap",
     "load_roadmap_text",
-    "parse_checked",
-    "pydantic_problems",
-    "read_checked",
     "sector_ids",
     "size_band_ids",
-    "validated",
 ]

@@ -11,51 +11,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring.bulk import encode_cell
 from scoring.engine import NA, condition_holds
-from scoring.model import (
-    MatrixQuestion,
-    MultiQuestion,
-    NumberQuestion,
-    Question,
-    Questionnaire,
-    ScaleQuestion,
-    TextQuestion,
-)
+from scoring.model import QuestionBase, Questionnaire
 
 
-def random_value(q: Question, rng: random.Random, skill: float | None = None) -> Any:
-    """One valid non-empty answer. ``skill`` in 0..1 leans choices towards higher points."""
-
-    def pick(options):
-        if skill is None:
-            return rng.choice(options)
-        ranked = sorted(options, key=lambda o: o.points)
-        idx = min(len(ranked) - 1, max(0, int(rng.gauss(skill, 0.25) * len(ranked))))
-        return ranked[idx]
-
-    if isinstance(q, TextQuestion):
-        return rng.choice(["", "Ghi chú", "Cần hỗ trợ thêm về phần mềm kế toán", "n/a"]) or "—"
-    if isinstance(q, ScaleQuestion):
-        if skill is None:
-            return rng.randint(q.min, q.max)
-        return min(q.max, max(q.min, round(q.min + rng.gauss(skill, 0.25) * (q.max - q.min))))
-    if isinstance(q, NumberQuestion):
-        if skill is None:
-            return round(rng.uniform(q.min, q.max), rng.choice([0, 0, 1]))
-        return round(min(q.max, max(q.min, q.min + rng.gauss(skill, 0.25) * (q.max - q.min))))
-    if isinstance(q, MatrixQuestion):
-        return {r.id: pick(list(q.options)).id for r in q.rows}
-    if isinstance(q, MultiQuestion):
-        exclusive = [o for o in q.options if o.exclusive]
-        others = [o for o in q.options if not o.exclusive]
-        if exclusive and rng.random() < (0.15 if skill is None else max(0.0, 0.4 - skill)):
-            return [rng.choice(exclusive).id]
-        share = rng.random() if skill is None else min(1.0, max(0.0, rng.gauss(skill, 0.2)))
-        k = max(1, round(share * len(others)))
-        chosen = rng.sample(others, k)
-        return [o.id for o in others if o in chosen]  # option order, like a form would give
-    return pick(list(q.options)).id
+def random_value(q: QuestionBase, rng: random.Random, skill: float | None = None) -> Any:
+    """One valid non-empty answer (the question's type draws it). ``skill`` in 0..1 leans
+    choices towards higher points."""
+    return q.random_answer(rng, skill)
 
 
 def random_answers(
@@ -90,24 +53,9 @@ def random_answers(
     return answers
 
 
-def _pool(q: Question, rng: random.Random, size: int = 48) -> list[Any]:
+def _pool(q: QuestionBase, rng: random.Random, size: int = 48) -> list[Any]:
     """Distinct valid cells for a question (its categories in a random frame)."""
-    if isinstance(q, ScaleQuestion):
-        pool: list[Any] = list(range(q.min, q.max + 1))
-    elif isinstance(q, NumberQuestion):
-        pool = sorted({float(round(v)) for v in np.linspace(q.min, q.max, 101)})
-    elif isinstance(q, (MultiQuestion, MatrixQuestion)):
-        pool = []
-        for _ in range(size * 4):
-            cell = encode_cell(q, random_value(q, rng))
-            if cell not in pool:
-                pool.append(cell)
-            if len(pool) >= size:
-                break
-    elif isinstance(q, TextQuestion):
-        pool = ["Ghi chú", "Cần hỗ trợ"]
-    else:
-        pool = [o.id for o in q.options]
+    pool = q.sample_cells(rng, size)
     if q.allow_na:
         pool.append(NA)
     return pool

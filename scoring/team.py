@@ -16,7 +16,6 @@ Pure: no Streamlit, no database.
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,19 +24,10 @@ from scoring.engine import (
     Result,
     chosen_options,
     is_empty,
-    question_max,
     question_outcome,
     visible_questions,
 )
-from scoring.model import (
-    MatrixQuestion,
-    MultiQuestion,
-    NumberQuestion,
-    Question,
-    Questionnaire,
-    ScaleQuestion,
-    TextQuestion,
-)
+from scoring.model import QuestionBase, Questionnaire
 
 
 @dataclass(frozen=True)
@@ -67,56 +57,6 @@ class PillarSpread:
 # ---------------------------------------------------------------- combining
 
 
-def _median_index(n: int, rule: str) -> int:
-    return (n - 1) // 2 if rule == "median_low" else n // 2
-
-
-def _order_key(q: Question, value: Any) -> tuple[float, int]:
-    """Ordered answers by points, then by their place in the question (a stable tie-break)."""
-    if isinstance(q, (ScaleQuestion, NumberQuestion)):
-        return (float(value), 0)
-    ids = [o.id for o in q.options]
-    points = {o.id: o.points for o in q.options}
-    return (float(points.get(value, 0.0)), ids.index(value) if value in ids else 0)
-
-
-def _ordinal(q: Question, values: list[Any], rule: str) -> Any:
-    ordered = sorted(values, key=lambda v: _order_key(q, v))
-    return ordered[_median_index(len(ordered), rule)]
-
-
-def _matrix(q: MatrixQuestion, values: list[dict[str, str]], rule: str) -> dict[str, str]:
-    out = {}
-    for row in q.rows:
-        given = [v[row.id] for v in values if isinstance(v, dict) and v.get(row.id) is not None]
-        if given:
-            ordered = sorted(given, key=lambda v: _order_key(q, v))
-            out[row.id] = ordered[_median_index(len(ordered), rule)]
-    return out
-
-
-def _multi(q: MultiQuestion, values: list[list[str]], rule: str) -> list[str]:
-    counts = Counter(opt for value in values for opt in set(value))
-    n = len(values)
-    if rule == "any":
-        picked = [o.id for o in q.options if counts[o.id] > 0]
-    elif rule == "all":
-        picked = [o.id for o in q.options if counts[o.id] == n]
-    else:
-        picked = [o.id for o in q.options if counts[o.id] * 2 > n]
-    exclusive = {o.id for o in q.options if o.exclusive}
-    if len(picked) > 1:
-        picked = [p for p in picked if p not in exclusive] or picked[:1]
-    if not picked:
-        # nothing reached the rule: "none of these" when it is offered, else the most ticked
-        if exclusive:
-            picked = [next(o.id for o in q.options if o.exclusive)]
-        else:
-            top = max(counts.values(), default=0)
-            picked = [o.id for o in q.options if top and counts[o.id] == top and o.id not in exclusive]
-    return picked
-
-
 def combine(questionnaire: Questionnaire, responses: list[Response]) -> dict[str, Any]:
     """The firm's answers from its respondents' (each counted only where the question was
     shown to them). A required question that none of them was shown but the combined answers
@@ -125,8 +65,8 @@ def combine(questionnaire: Questionnaire, responses: list[Response]) -> dict[str
     seen = [(r, visible_questions(questionnaire, r.answers)) for r in responses]
     combined: dict[str, Any] = {}
     for _, q in questionnaire.questions():
-        if isinstance(q, TextQuestion):
-            continue
+        if not q.combines:
+            continue  # free text is not combined
         values = [r.answers.get(q.id) for r, visible in seen if visible.get(q.id)]
         values = [v for v in values if not is_empty(v)]
         if not values:
@@ -138,33 +78,15 @@ def combine(questionnaire: Questionnaire, responses: list[Response]) -> dict[str
         values = [v for v in values if v != NA]
         if not values:
             continue
-        if isinstance(q, MultiQuestion):
-            combined[q.id] = _multi(q, [v for v in values if isinstance(v, list)], rule.multi)
-        elif isinstance(q, MatrixQuestion):
-            rows = _matrix(q, values, rule.ordinal)
-            if rows:
-                combined[q.id] = rows
-        else:
-            combined[q.id] = _ordinal(q, values, rule.ordinal)
+        value = q.combine(values, rule)  # the question's type says how (scoring.questions)
+        if value is not None:
+            combined[q.id] = value
     for _, q in questionnaire.questions():  # shown by the combination, seen by nobody
-        if q.required and not isinstance(q, TextQuestion) and q.id not in combined:
+        lowest = q.lowest()
+        if q.required and lowest is not None and q.id not in combined:
             if visible_questions(questionnaire, combined).get(q.id):
-                combined[q.id] = _lowest(q)
+                combined[q.id] = lowest
     return combined
-
-
-def _lowest(q: Question) -> Any:
-    if isinstance(q, ScaleQuestion):
-        return q.min
-    if isinstance(q, NumberQuestion):
-        return q.min
-    if isinstance(q, MatrixQuestion):
-        low = min(q.options, key=lambda o: (o.points, [x.id for x in q.options].index(o.id)))
-        return {r.id: low.id for r in q.rows}
-    if isinstance(q, MultiQuestion):
-        exclusive = [o.id for o in q.options if o.exclusive]
-        return exclusive[:1] or [min(q.options, key=lambda o: o.points).id]
-    return min(q.options, key=lambda o: (o.points, [x.id for x in q.options].index(o.id))).id
 
 
 # ---------------------------------------------------------------- where they differ
@@ -177,7 +99,7 @@ def disagreements(questionnaire: Questionnaire, responses: list[Response], top: 
     order = {q.id: i for i, (_, q) in enumerate(questionnaire.questions())}
     seen = [(r, visible_questions(questionnaire, r.answers)) for r in responses]
     for _, q in questionnaire.questions():
-        qmax = question_max(q)
+        qmax = q.maximum()
         if qmax <= 0:
             continue
         shares = []
@@ -207,6 +129,6 @@ def pillar_spread(questionnaire: Questionnaire, results: list[tuple[str, Result]
     return out
 
 
-def chosen_labels(q: Question, value: Any, lang: str) -> list[str]:
+def chosen_labels(q: QuestionBase, value: Any, lang: str) -> list[str]:
     """The option labels an answer picked (for "you say X, accounting says Y")."""
-    return [item.label.get(lang) for item in chosen_options(q, value) if getattr(item, "label", None) is not None]
+    return [item.label.get(lang) for item in chosen_options(q, value) if item.label is not None]

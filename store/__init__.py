@@ -20,6 +20,7 @@ from store.errors import (
     UserExists,
     WorkshopClosed,
 )
+from store.imports import DuplicateImport
 from store.records import AssessmentRecord, PeerBenchmark, RescoreReport, User, Workshop
 from store.repository import Store
 
@@ -49,6 +50,8 @@ def close_stores() -> None:
 
 __all__ = [
     "AlreadySubmitted",
+    "DuplicateImport",
+    "DuplicateImport",
     "AssessmentRecord",
     "Filters",
     "InvalidValue",

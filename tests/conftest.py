@@ -1,4 +1,5 @@
-"""Shared fixtures: tiny inline questionnaires (a few lines beat a 600-line file)."""
+"""Shared fixtures: tiny inline questionnaires (a few lines beat a 600-line file), and the bundled
+questionnaires (``dbi``, ``quick``) loaded once for every module that reads them."""
 
 from __future__ import annotations
 
@@ -119,5 +120,45 @@ def tiny():
 
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "questionnaires"
-BUNDLED_READY = all((BUNDLED_DIR / f"{name}.yaml").exists() for name in ("dbi_sme", "quick_check"))
-needs_bundled = pytest.mark.skipif(not BUNDLED_READY, reason="the bundled questionnaires are not in questionnaires/ yet")
+# The data files the product ships: a test that reads them fails when one is missing (never skips).
+BUNDLED_FILES = (
+    "dbi_sme.yaml",
+    "quick_check.yaml",
+    "catalogue/categories.yaml",
+    "catalogue/platforms.yaml",
+    "catalogue/roadmap.yaml",
+    "catalogue/wording.yaml",
+    "catalogue/report_wording.yaml",
+    "reference/profile.yaml",
+)
+
+
+@pytest.fixture(scope="session")
+def bundled_files() -> Path:
+    """The bundled data folder; a missing file fails the test that needs it, by name."""
+    missing = [name for name in BUNDLED_FILES if not (BUNDLED_DIR / name).is_file()]
+    assert not missing, f"bundled data files missing from {BUNDLED_DIR}: {', '.join(missing)}"
+    return BUNDLED_DIR
+
+
+# Marks a module or test as reading the bundled files: it fails (not skips) when one is missing.
+needs_bundled = pytest.mark.usefixtures("bundled_files")
+
+
+# ---------------------------------------------------------------- the bundled questionnaires, once
+
+
+@pytest.fixture(scope="session")
+def dbi(bundled_files):
+    """The bundled DBI 2021 assessment (questionnaires/dbi_sme.yaml)."""
+    from scoring.loader import load_bundled
+
+    return load_bundled("dbi_sme")
+
+
+@pytest.fixture(scope="session")
+def quick(bundled_files):
+    """The bundled quick check (questionnaires/quick_check.yaml)."""
+    from scoring.loader import load_bundled
+
+    return load_bundled("quick_check")

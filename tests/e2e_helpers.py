@@ -16,15 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from scoring.engine import visible_questions
-from scoring.model import (
-    MatrixQuestion,
-    MultiQuestion,
-    NumberQuestion,
-    Question,
-    Questionnaire,
-    ScaleQuestion,
-    TextQuestion,
-)
+from scoring.model import MultiQuestion, NumberQuestion, QuestionBase, Questionnaire
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -42,26 +34,37 @@ def _pick(options, how: str):
     return ranked[-1] if how == "high" else ranked[0]
 
 
-def choose(q: Question, how: str = "high") -> Any:
+def _number(q: NumberQuestion, how: str) -> Any:
+    bands = sorted(q.bands, key=lambda b: b.points)
+    band = bands[-1] if how == "high" else bands[0]
+    value = max(q.min, band.from_)
+    return int(value) if float(value).is_integer() else value
+
+
+def _multi(q: MultiQuestion, how: str) -> list[str]:
+    scoring = [o for o in q.options if not o.exclusive]
+    if how == "high":
+        return [o.id for o in scoring]
+    exclusive = [o for o in q.options if o.exclusive]
+    return [exclusive[0].id] if exclusive else [scoring[0].id]
+
+
+# The answer a test gives to each question type: the best ("high") or the weakest ("low"); ties
+# between options of equal points go to the first id in alphabetical order.
+CHOOSE = {
+    "single": lambda q, how: _pick(q.options, how).id,
+    "yesno": lambda q, how: _pick(q.options, how).id,
+    "multi": _multi,
+    "scale": lambda q, how: q.max if how == "high" else q.min,
+    "matrix": lambda q, how: {r.id: _pick(q.options, how).id for r in q.rows},
+    "number": _number,
+    "text": lambda q, how: None,  # free text is left empty
+}
+
+
+def choose(q: QuestionBase, how: str = "high") -> Any:
     """A valid answer: the best ("high") or the weakest ("low") one the question offers."""
-    if isinstance(q, TextQuestion):
-        return None
-    if isinstance(q, ScaleQuestion):
-        return q.max if how == "high" else q.min
-    if isinstance(q, NumberQuestion):
-        bands = sorted(q.bands, key=lambda b: b.points)
-        band = bands[-1] if how == "high" else bands[0]
-        value = max(q.min, band.from_)
-        return int(value) if float(value).is_integer() else value
-    if isinstance(q, MatrixQuestion):
-        return {r.id: _pick(q.options, how).id for r in q.rows}
-    if isinstance(q, MultiQuestion):
-        scoring = [o for o in q.options if not o.exclusive]
-        if how == "high":
-            return [o.id for o in scoring]
-        exclusive = [o for o in q.options if o.exclusive]
-        return [exclusive[0].id] if exclusive else [scoring[0].id]
-    return _pick(q.options, how).id
+    return CHOOSE[q.type](q, how)
 
 
 def step_answers(q: Questionnaire, step: int, how: str, answers: dict[str, Any]) -> dict[str, Any]:
@@ -86,6 +89,30 @@ def all_answers(q: Questionnaire, *hows: str) -> dict[str, Any]:
 # ------------------------------------------------------------------ AppTest
 
 
+def _app_multi(at, question: MultiQuestion, value: list[str]) -> None:
+    for o in question.options:
+        box = at.checkbox(key=f"q_{question.id}__{o.id}")
+        if (o.id in value) != bool(box.value):
+            box.set_value(o.id in value).run()
+
+
+def _app_matrix(at, question, value: dict[str, str]) -> None:
+    for row, option in value.items():
+        at.radio(key=f"q_{question.id}__{row}").set_value(option).run()
+
+
+def _app_radio(at, question, value) -> None:
+    at.radio(key=f"q_{question.id}").set_value(value).run()
+
+
+# How a test fills each question type's widgets in AppTest (single, yes/no, scale: one radio).
+APP_FILL = {
+    "multi": _app_multi,
+    "matrix": _app_matrix,
+    "number": lambda at, question, value: at.number_input(key=f"q_{question.id}").set_value(value).run(),
+}
+
+
 def app_answer_step(at, q: Questionnaire, step: int, how: str = "high") -> None:
     """Answer the visible questions of the current step through the widgets (AppTest)."""
     answers = dict(at.session_state["answers"])
@@ -95,19 +122,7 @@ def app_answer_step(at, q: Questionnaire, step: int, how: str = "high") -> None:
         value = choose(question, how)
         if value is None:
             continue
-        qid = question.id
-        if isinstance(question, MultiQuestion):
-            for o in question.options:
-                box = at.checkbox(key=f"q_{qid}__{o.id}")
-                if (o.id in value) != bool(box.value):
-                    box.set_value(o.id in value).run()
-        elif isinstance(question, MatrixQuestion):
-            for row, option in value.items():
-                at.radio(key=f"q_{qid}__{row}").set_value(option).run()
-        elif isinstance(question, NumberQuestion):
-            at.number_input(key=f"q_{qid}").set_value(value).run()
-        else:
-            at.radio(key=f"q_{qid}").set_value(value).run()
+        APP_FILL.get(question.type, _app_radio)(at, question, value)
         answers = dict(at.session_state["answers"])
 
 
@@ -237,10 +252,33 @@ def type_number(page, key: str, value) -> None:
     wait_idle(page)
 
 
-def option_index(q: Question, value: Any) -> int:
-    if isinstance(q, ScaleQuestion):
-        return int(value) - q.min
-    return [o.id for o in q.options].index(value)
+def option_index(q: QuestionBase, value: Any) -> int:
+    """The radio button of a one-choice answer: a scale's step, or an option's place."""
+    steps = q.steps() if q.type == "scale" else q.option_ids()
+    return steps.index(value)
+
+
+def _browser_multi(page, question: MultiQuestion, value: list[str]) -> None:
+    for o in question.options:
+        set_checkbox(page, f"q_{question.id}__{o.id}", o.id in value)
+
+
+def _browser_matrix(page, question, value: dict[str, str]) -> None:
+    options = question.option_ids()
+    for row, option in value.items():
+        pick_radio(page, f"q_{question.id}__{row}", options.index(option))
+
+
+def _browser_radio(page, question, value) -> None:
+    pick_radio(page, f"q_{question.id}", option_index(question, value))
+
+
+# How a test fills each question type's widgets in the browser (single, yes/no, scale: one radio).
+BROWSER_FILL = {
+    "multi": _browser_multi,
+    "matrix": _browser_matrix,
+    "number": lambda page, question, value: type_number(page, f"q_{question.id}", value),
+}
 
 
 def browser_answer_step(page, q: Questionnaire, step: int, how: str, answers: dict[str, Any]) -> dict[str, Any]:
@@ -252,17 +290,6 @@ def browser_answer_step(page, q: Questionnaire, step: int, how: str, answers: di
         value = choose(question, how)
         if value is None:
             continue
-        qid = question.id
-        if isinstance(question, MultiQuestion):
-            for o in question.options:
-                set_checkbox(page, f"q_{qid}__{o.id}", o.id in value)
-        elif isinstance(question, MatrixQuestion):
-            options = [o.id for o in question.options]
-            for row, option in value.items():
-                pick_radio(page, f"q_{qid}__{row}", options.index(option))
-        elif isinstance(question, NumberQuestion):
-            type_number(page, f"q_{qid}", value)
-        else:
-            pick_radio(page, f"q_{qid}", option_index(question, value))
-        out[qid] = value
+        BROWSER_FILL.get(question.type, _browser_radio)(page, question, value)
+        out[question.id] = value
     return out

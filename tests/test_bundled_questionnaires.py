@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from scoring.catalogue import load_catalogue
-from scoring.engine import pillar_maxima, question_max, score_assessment, visible_questions
+from scoring.engine import pillar_maxima, score_assessment, visible_questions
 from scoring.loader import load_bundled
 from scoring.model import (
     CompositeRule,
@@ -122,16 +122,6 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
-@pytest.fixture(scope="module")
-def dbi():
-    return load_bundled("dbi_sme")
-
-
-@pytest.fixture(scope="module")
-def quick():
-    return load_bundled("quick_check")
-
-
 def _all_answers(q, how: str, **fixed) -> dict:
     """The best or weakest answer to every shown question, in order; ``fixed`` answers win."""
     answers: dict = {}
@@ -160,7 +150,7 @@ def test_dbi_scored_questions_are_exactly_the_60_criteria_in_the_decisions_order
     codes = [x.code for _, x in _criteria(dbi)]
     assert codes == list(DBI_KEY_WORDS)  # all 60, once each, in order
     assert len(set(codes)) == 60
-    scored = [x.id for _, x in dbi.questions() if question_max(x) > 0]
+    scored = [x.id for _, x in dbi.questions() if x.maximum() > 0]
     assert scored == [x.id for _, x in _criteria(dbi)], "every scored question is a criterion and vice versa"
     for pillar, x in _criteria(dbi):
         assert x.code.startswith(f"{DBI_PILLARS.index(pillar.id) + 1}."), (x.code, pillar.id)
@@ -171,7 +161,7 @@ def test_dbi_criteria_per_pillar_and_sub_index(dbi):
     assert dict(per_pillar) == DBI_CRITERIA
     sub: dict[str, list[float]] = {}
     for _, x in _criteria(dbi):
-        sub.setdefault(x.code.rsplit(".", 1)[0], []).append(question_max(x))
+        sub.setdefault(x.code.rsplit(".", 1)[0], []).append(x.maximum())
     assert {k: (len(v), sum(v)) for k, v in sub.items()} == DBI_SUB_INDICES
 
 
@@ -181,7 +171,7 @@ def test_every_criterion_scores_five_and_strategy_25_in_steps_of_five(dbi):
             assert isinstance(x, SingleQuestion)
             assert [o.points for o in x.options] == [0, 5, 10, 15, 20, 25]
         else:
-            assert question_max(x) == 5, f"{x.code}: a DBI criterion scores 0–5, this one {question_max(x)}"
+            assert x.maximum() == 5, f"{x.code}: a DBI criterion scores 0–5, this one {x.maximum()}"
 
 
 def test_every_criterion_asks_the_decisions_question_in_vietnamese(dbi):
@@ -214,7 +204,7 @@ def test_yes_no_criteria_start_with_no_then_the_decisions_levels(dbi):
 
 def test_innovation_is_the_six_step_scale(dbi):
     (x,) = [x for _, x in _criteria(dbi) if x.code in SIX_STEP_SCALE]
-    assert isinstance(x, ScaleQuestion) and (x.min, x.max, question_max(x)) == (0, 5, 5)
+    assert isinstance(x, ScaleQuestion) and (x.min, x.max, x.maximum()) == (0, 5, 5)
     assert [x.anchors[k].get("vi") for k in range(6)] == ["Rất kém", "Kém", "Trung bình", "Khá", "Tốt", "Rất tốt (xuất sắc)"]
 
 
@@ -247,7 +237,7 @@ def test_context_questions_score_nothing_and_carry_no_code(dbi):
     context = [x for _, x in dbi.questions() if x.code is None]
     assert len(context) == len(dbi.questions()) - 60 > 0
     for x in context:
-        assert question_max(x) == 0, x.id
+        assert x.maximum() == 0, x.id
         assert isinstance(x, (SingleQuestion, MultiQuestion, TextQuestion)), x.id
         if isinstance(x, MultiQuestion):
             assert x.scoring == "none", x.id
@@ -415,7 +405,7 @@ def test_every_answer_below_the_top_comes_with_advice(name):
     missing = []
     checked = 0
     for _, question in q.questions():
-        top = question_max(question)
+        top = question.maximum()
         if top == 0:
             continue
         weaker = []

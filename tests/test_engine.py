@@ -181,85 +181,85 @@ PILLARS = [pid for pid, _ in DBI_PILLARS]
 
 
 @pytest.fixture(scope="module")
-def dbi():
+def dbi_like():
     return load_yaml(DBI_LIKE, "dbi_like.yaml")
 
 
-def run(dbi, *points):
-    return score_assessment(dbi, {f"{p}_q": v for p, v in zip(PILLARS, points)})
+def run(dbi_like, *points):
+    return score_assessment(dbi_like, {f"{p}_q": v for p, v in zip(PILLARS, points)})
 
 
 def levels(r):
     return [r.pillars[p].level for p in PILLARS]
 
 
-def test_the_decisions_worked_example_39_of_65_is_level_3(dbi):
+def test_the_decisions_worked_example_39_of_65_is_level_3(dbi_like):
     # "Doanh nghiệp có tổng điểm của trụ cột Trải nghiệm số cho khách hàng là 39 điểm thì …
     # đạt mức 3 - đã hình thành" (Decision 1970, under Bảng 2)
-    assert run(dbi, 39, 0, 0, 0, 0, 0).pillars["customer"].level == 3
-    assert run(dbi, 40, 0, 0, 0, 0, 0).pillars["customer"].level == 4
+    assert run(dbi_like, 39, 0, 0, 0, 0, 0).pillars["customer"].level == 3
+    assert run(dbi_like, 40, 0, 0, 0, 0, 0).pillars["customer"].level == 4
 
 
-def test_every_strategy_answer_sits_on_a_boundary(dbi):
+def test_every_strategy_answer_sits_on_a_boundary(dbi_like):
     # the strategy criterion scores 0/5/10/15/20/25: each is an upper bound of Bảng 2
-    got = [run(dbi, 0, s, 0, 0, 0, 0).pillars["strategy"].level for s in (0, 5, 10, 15, 20, 25)]
+    got = [run(dbi_like, 0, s, 0, 0, 0, 0).pillars["strategy"].level for s in (0, 5, 10, 15, 20, 25)]
     assert got == [0, 1, 2, 3, 4, 5]
 
 
-def test_upper_bounds_stay_in_the_lower_level(dbi):
-    r = run(dbi, 0, 0, 8, 7, 0, 0)  # infra 8/80 = exactly 10 % → 0; ops 7/65 = 10.8 % → 1
+def test_upper_bounds_stay_in_the_lower_level(dbi_like):
+    r = run(dbi_like, 0, 0, 8, 7, 0, 0)  # infra 8/80 = exactly 10 % → 0; ops 7/65 = 10.8 % → 1
     assert r.pillars["infra"].level == 0 and r.pillars["ops"].level == 1
-    r = run(dbi, 13, 5, 16, 39, 40, 28)  # exactly 20 %, 20 %, 20 %, 60 %, 80 %, 80 %
+    r = run(dbi_like, 13, 5, 16, 39, 40, 28)  # exactly 20 %, 20 %, 20 %, 60 %, 80 %, 80 %
     assert levels(r) == [1, 1, 1, 3, 4, 4]
-    r = run(dbi, 14, 6, 17, 40, 41, 29)  # one point more each
+    r = run(dbi_like, 14, 6, 17, 40, 41, 29)  # one point more each
     assert levels(r) == [2, 2, 2, 4, 5, 5]
 
 
-def test_pillars_45_15_56_45_30_21_are_overall_level_3(dbi):
-    r = run(dbi, 45, 15, 56, 45, 30, 21)  # 69 %, 60 %, 70 %, 69 %, 60 %, 60 %
+def test_pillars_45_15_56_45_30_21_are_overall_level_3(dbi_like):
+    r = run(dbi_like, 45, 15, 56, 45, 30, 21)  # 69 %, 60 %, 70 %, 69 %, 60 %, 60 %
     assert r.total == 212
     assert levels(r) == [4, 3, 4, 4, 3, 3]  # three at 4: level 4 needs five
     assert r.overall_level == 3
 
 
-def test_total_above_128_with_three_pillars_at_level_3_is_level_2(dbi):
-    r = run(dbi, 30, 11, 33, 25, 17, 13)  # 46 %, 44 %, 41 %, 38.5 %, 34 %, 37 %
+def test_total_above_128_with_three_pillars_at_level_3_is_level_2(dbi_like):
+    r = run(dbi_like, 30, 11, 33, 25, 17, 13)  # 46 %, 44 %, 41 %, 38.5 %, 34 %, 37 %
     assert r.total == 129
     assert levels(r) == [3, 3, 3, 2, 2, 2]
     assert r.overall_level == 2
 
 
-def test_total_128_with_four_pillars_at_level_3_is_level_2_and_129_is_3(dbi):
-    r = run(dbi, 27, 11, 33, 27, 18, 12)  # four pillars just above 40 %
+def test_total_128_with_four_pillars_at_level_3_is_level_2_and_129_is_3(dbi_like):
+    r = run(dbi_like, 27, 11, 33, 27, 18, 12)  # four pillars just above 40 %
     assert levels(r)[:4] == [3, 3, 3, 3]
     assert r.total == 128 and r.overall_level == 2  # 128 is not above 128
-    r = run(dbi, 27, 11, 33, 27, 19, 12)
+    r = run(dbi_like, 27, 11, 33, 27, 19, 12)
     assert r.total == 129 and r.overall_level == 3
 
 
-def test_level_0_and_1_boundaries(dbi):
-    r = run(dbi, 7, 3, 0, 0, 6, 4)  # four pillars just above 10 %, 20 points
+def test_level_0_and_1_boundaries(dbi_like):
+    r = run(dbi_like, 7, 3, 0, 0, 6, 4)  # four pillars just above 10 %, 20 points
     assert levels(r) == [1, 1, 0, 0, 1, 1]
     assert r.total == 20 and r.overall_level == 0  # the total must be above 20
-    r = run(dbi, 7, 3, 1, 0, 6, 4)
+    r = run(dbi_like, 7, 3, 1, 0, 6, 4)
     assert r.total == 21 and r.overall_level == 1
-    r = run(dbi, 6, 3, 8, 0, 6, 4)  # 27 points, but customer 9.2 % and infra exactly 10 %
+    r = run(dbi_like, 6, 3, 8, 0, 6, 4)  # 27 points, but customer 9.2 % and infra exactly 10 %
     assert r.total == 27 and r.overall_level == 0
 
 
-def test_level_4_needs_five_pillars(dbi):
-    r = run(dbi, 40, 16, 49, 40, 31, 22)  # all six just above 60 %, 198 points
+def test_level_4_needs_five_pillars(dbi_like):
+    r = run(dbi_like, 40, 16, 49, 40, 31, 22)  # all six just above 60 %, 198 points
     assert r.total == 198 and r.overall_level == 4
-    r = run(dbi, 40, 16, 49, 40, 30, 21)  # culture and data exactly 60 %: four at level 4
+    r = run(dbi_like, 40, 16, 49, 40, 30, 21)  # culture and data exactly 60 %: four at level 4
     assert r.overall_level == 3
-    r = run(dbi, 65, 25, 80, 39, 30, 21)  # 260 points, three at level 4
+    r = run(dbi_like, 65, 25, 80, 39, 30, 21)  # 260 points, three at level 4
     assert r.overall_level == 3
 
 
-def test_level_5_needs_all_six(dbi):
-    r = run(dbi, 53, 21, 65, 53, 41, 29)  # all six just above 80 %
+def test_level_5_needs_all_six(dbi_like):
+    r = run(dbi_like, 53, 21, 65, 53, 41, 29)  # all six just above 80 %
     assert r.total == 262 and r.overall_level == 5
-    r = run(dbi, 53, 21, 65, 53, 41, 28)  # data exactly 80 %
+    r = run(dbi_like, 53, 21, 65, 53, 41, 28)  # data exactly 80 %
     assert r.overall_level == 4
 
 
@@ -348,11 +348,11 @@ def test_a_pillar_of_share_questions_is_scorable():
 # ---- what the next level takes --------------------------------------------------------
 
 
-def test_next_level_names_the_missing_condition_and_the_pillars_to_lift(dbi):
+def test_next_level_names_the_missing_condition_and_the_pillars_to_lift(dbi_like):
     from scoring.next_level import next_level
 
-    r = run(dbi, 30, 11, 33, 25, 19, 11)  # 129 points, three pillars at 3: level 2
-    step = next_level(dbi, r)
+    r = run(dbi_like, 30, 11, 33, 25, 19, 11)  # 129 points, three pillars at 3: level 2
+    step = next_level(dbi_like, r)
     assert step.level == 3
     total, pillars = step.conditions
     assert (total.kind, total.needed, total.met) == ("total_percent", 40, True)
@@ -364,18 +364,18 @@ def test_next_level_names_the_missing_condition_and_the_pillars_to_lift(dbi):
     assert step.missing == (pillars,)
 
 
-def test_next_level_when_only_the_total_is_short(dbi):
+def test_next_level_when_only_the_total_is_short(dbi_like):
     from scoring.next_level import next_level
 
-    r = run(dbi, 27, 11, 33, 27, 18, 12)  # 128 points, four pillars at 3: level 2
-    step = next_level(dbi, r)
+    r = run(dbi_like, 27, 11, 33, 27, 18, 12)  # 128 points, four pillars at 3: level 2
+    step = next_level(dbi_like, r)
     assert step.level == 3 and [c.kind for c in step.missing] == ["total_percent"]
 
 
-def test_no_next_level_at_the_top(dbi):
+def test_no_next_level_at_the_top(dbi_like):
     from scoring.next_level import next_level
 
-    assert next_level(dbi, run(dbi, 65, 25, 80, 65, 50, 35)) is None
+    assert next_level(dbi_like, run(dbi_like, 65, 25, 80, 65, 50, 35)) is None
 
 
 def test_next_level_of_a_weighted_mean_rule():
@@ -412,11 +412,11 @@ rules:
     assert next_level(q, score_assessment(q, {"qa": 10, "qb": 10})) is None
 
 
-def test_the_pillars_to_lift_are_as_many_as_are_missing(dbi):
+def test_the_pillars_to_lift_are_as_many_as_are_missing(dbi_like):
     from scoring.next_level import next_level
 
-    r = run(dbi, 0, 0, 0, 7, 6, 4)  # three pillars at level 1 (ops, culture, data): one more needed
-    total, pillars = next_level(dbi, r).conditions
+    r = run(dbi_like, 0, 0, 0, 7, 6, 4)  # three pillars at level 1 (ops, culture, data): one more needed
+    total, pillars = next_level(dbi_like, r).conditions
     assert not pillars.met and (pillars.needed, pillars.now) == (4, 3)
     assert len(pillars.lift) == 1 and pillars.lift == pillars.pillars[:1]
     assert total.lift == ()

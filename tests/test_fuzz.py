@@ -24,13 +24,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import cli
 from scoring.bulk import answers_to_frame, score_frame
 from scoring.cells import needs_neutralising
 from scoring.engine import score_assessment
 from scoring.loader import QuestionnaireError, load_questionnaire_text
 from scoring.model import Questionnaire
 from scoring.sample import random_answers
+from tests import cli_helpers
 from tests.conftest import TINY
 
 TINY_TEXT = textwrap.dedent(TINY)
@@ -135,7 +135,7 @@ YAML_SPECIALS = ["&a ", "*a", "!!python/object/apply:os.system ['x']", "{", "}",
 @settings(FUZZ, max_examples=250)
 @given(edits=st.lists(st.tuples(st.floats(0, 1), st.sampled_from(["insert", "delete", "dup_line", "swap_lines"]),
                                 st.one_of(st.sampled_from(YAML_SPECIALS), st.text(max_size=6))), min_size=1, max_size=4))
-def test_textually_broken_questionnaires(edits, tmp_path_factory, capsys):
+def test_textually_broken_questionnaires(edits, tmp_path_factory):
     text = TINY_TEXT
     for where, action, piece in edits:
         lines = text.split("\n")
@@ -154,7 +154,7 @@ def test_textually_broken_questionnaires(edits, tmp_path_factory, capsys):
     # the same file through the command line, in-process: ok, or every problem on one line each
     path = tmp_path_factory.mktemp("q") / "fuzz.yaml"
     path.write_bytes(text.encode("utf-8", "surrogatepass"))
-    code, err = run_cli(["validate", str(path)], capsys)
+    code, err = run_cli(["validate", str(path)])
     assert code == (0 if loaded else 1), err
     assert all(line.startswith(f"{path}") for line in err.splitlines()), err
 
@@ -195,19 +195,18 @@ def tiny_path(tmp_path_factory) -> Path:
     return path
 
 
-def run_cli(args: list[str], capsys) -> tuple[int, str]:
-    code = cli.main(args)
-    err = capsys.readouterr().err
-    assert "Traceback" not in err and "internal error" not in err, err
-    return code, err
+def run_cli(args: list[str]) -> tuple[int, str]:
+    done = cli_helpers.run_cli(*args)
+    assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+    return done.returncode, done.stderr
 
 
 @settings(FUZZ, max_examples=200)
 @given(answers=st.dictionaries(st.sampled_from(QUESTION_IDS), json_values, max_size=8))
-def test_generated_answer_files(answers, tiny_path, tmp_path_factory, capsys):
+def test_generated_answer_files(answers, tiny_path, tmp_path_factory):
     path = tmp_path_factory.mktemp("a") / "answers.json"
     path.write_text(json.dumps(answers), encoding="utf-8")
-    code, err = run_cli(["score", str(tiny_path), str(path)], capsys)
+    code, err = run_cli(["score", str(tiny_path), str(path)])
     assert code in (0, 1)
     if code == 1:
         assert err and all(line.startswith(f"{path}: ") for line in err.strip().splitlines()), err
@@ -221,11 +220,11 @@ def test_generated_answer_files(answers, tiny_path, tmp_path_factory, capsys):
     .map(lambda p: json.dumps({"has_site": p[1]}, ensure_ascii=False).encode(p[0], errors="replace")),
     st.integers(1, 3000).map(lambda n: b'{"skill": ' + b"[" * n + b"]" * n + b"}"),
 ))
-def test_generated_answer_bytes(raw, tiny_path, tmp_path_factory, capsys):
+def test_generated_answer_bytes(raw, tiny_path, tmp_path_factory):
     path = tmp_path_factory.mktemp("b") / "answers.json"
     path.write_bytes(raw)
     for command in (["score", str(tiny_path)], ["recommend", "quick_check"]):
-        code, err = run_cli([*command, str(path)], capsys)
+        code, err = run_cli([*command, str(path)])
         assert code in (0, 1)
         if code == 1:
             assert err.startswith(f"{path}: "), err
@@ -241,13 +240,13 @@ cells = st.one_of(st.sampled_from(["yes", "no", "na", "", "zalo|fb", "none", "4"
 @given(header=st.lists(st.sampled_from(QUESTION_IDS + ["firm", "=x"]), min_size=1, max_size=8, unique=True),
        rows=st.lists(st.lists(cells, min_size=0, max_size=9), max_size=6),
        encoding=st.sampled_from(["utf-8", "utf-8", "utf-8-sig", "latin-1"]))
-def test_generated_csv_batches(header, rows, encoding, tiny_path, tmp_path_factory, capsys):
+def test_generated_csv_batches(header, rows, encoding, tiny_path, tmp_path_factory):
     folder = tmp_path_factory.mktemp("c")
     source = folder / "many.csv"
     lines = [",".join(header)] + [",".join(row) for row in rows]
     source.write_bytes("\n".join(lines).encode(encoding, errors="replace"))
     out = folder / "out.csv"
-    code, err = run_cli(["score", str(tiny_path), "--csv", str(source), "-o", str(out)], capsys)
+    code, err = run_cli(["score", str(tiny_path), "--csv", str(source), "-o", str(out)])
     assert code in (0, 1, 3), err
     if code == 1:
         assert err.startswith(f"{source}: "), err

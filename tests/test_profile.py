@@ -293,7 +293,7 @@ def test_duplicate_id_names_file_and_path():
     with pytest.raises(ProfileError) as err:
         load_profile_text(text, "profile.yaml")
     msg = str(err.value)
-    assert "profile.yaml:4: provinces[1].id: duplicate id 'ha_noi' (first at provinces[0])" in msg
+    assert "profile.yaml:4: provinces[1].id: duplicate province id 'ha_noi' (first at provinces[0])" in msg
 
 
 def test_missing_translation_names_file_and_path():

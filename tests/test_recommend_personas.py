@@ -20,7 +20,6 @@ import pytest
 
 from scoring.catalogue import load_bundled_catalogue
 from scoring.engine import score_assessment, visible_questions
-from scoring.loader import load_bundled
 from scoring.model import FirmProfile, MultiQuestion, NumberQuestion, Questionnaire, ScaleQuestion, TextQuestion
 from scoring.recommend import PHASES, recommend
 from scoring.roadmap_data import load_bundled_roadmap
@@ -209,11 +208,6 @@ PERSONAS = (MICRO_SHOP, GARMENT, LOGISTICS, CAFE, AGENCY)
 
 
 # ---------------------------------------------------------------- running them
-
-
-@pytest.fixture(scope="module")
-def dbi() -> Questionnaire:
-    return load_bundled("dbi_sme")
 
 
 @pytest.fixture(scope="module")

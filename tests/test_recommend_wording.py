@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from scoring.datafile import DataFileError
 from scoring.engine import score_assessment
-from scoring.loader import QuestionnaireError, load_bundled
+from scoring.loader import load_bundled
 from scoring.model import FirmProfile
 from scoring.profile import load_profile_reference
 from scoring.recommend import recommend
@@ -51,7 +52,7 @@ def test_size_and_sector_names_for_the_pdf_come_from_the_wording():
 def _broken(text: str) -> list[str]:
     with pytest.raises(WordingError) as err:
         load_wording_text(text, "wording.yaml")
-    assert isinstance(err.value, QuestionnaireError)  # the CLI's handler lists its problems
+    assert isinstance(err.value, DataFileError)  # the CLI's handler lists its problems
     return [str(p) for p in err.value.problems]
 
 

@@ -23,6 +23,7 @@ from report.text import STRINGS, t
 from scoring.engine import score_assessment
 from scoring.loader import load_questionnaire_text
 from scoring.model import FirmProfile
+from tests.cli_helpers import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 WHEN = date(2026, 3, 5)
@@ -603,17 +604,13 @@ def test_a_small_questionnaire_and_defaults(tiny):
 # ---------------------------------------------------------------- CLI
 
 
-def _cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "cli.py", *args], capture_output=True, text=True, cwd=ROOT)
-
-
 def test_cli_writes_a_report(tmp_path):
     qfile = tmp_path / "six.yaml"
     qfile.write_text(SIX, encoding="utf-8")
     afile = tmp_path / "answers.json"
     afile.write_text(json.dumps(ANSWERS, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "out.pdf"
-    run = _cli("report", str(qfile), str(afile), "-o", str(out), "--lang", "en", "--name", "Hoa Sen <Co>",
+    run = run_cli("report", str(qfile), str(afile), "-o", str(out), "--lang", "en", "--name", "Hoa Sen <Co>",
                "--sector", "g", "--size", "small", "--date", "2026-03-05")
     assert run.returncode == 0, run.stderr
     text = squash(all_text(out.read_bytes()))
@@ -627,7 +624,7 @@ def test_cli_bad_answers_list_every_problem(tmp_path):
     afile = tmp_path / "answers.json"
     afile.write_text(json.dumps({"cust_channels": "bogus", "strat_plan": "none", "nope": 1}), encoding="utf-8")
     out = tmp_path / "out.pdf"
-    run = _cli("report", str(qfile), str(afile), "-o", str(out))
+    run = run_cli("report", str(qfile), str(afile), "-o", str(out))
     assert run.returncode == 1
     assert "cust_channels" in run.stderr and "nope: unknown question" in run.stderr
     assert "infra_backup: required answer missing" in run.stderr
@@ -636,15 +633,13 @@ def test_cli_bad_answers_list_every_problem(tmp_path):
 
 @pytest.mark.parametrize("qid", ["dbi_sme", "quick_check"])
 def test_bundled_questionnaires_render(qid):
-    """The real questionnaires (once written): random full assessments render in both languages."""
+    """The real questionnaires: random full assessments render in both languages."""
     import random
 
-    from scoring.loader import bundled_paths, load_bundled
+    from scoring.loader import load_bundled
     from scoring.sample import random_answers
 
-    if qid not in {p.stem for p in bundled_paths()}:
-        pytest.skip(f"{qid}.yaml not written yet")
-    q = load_bundled(qid)
+    q = load_bundled(qid)  # shipped: a missing file fails, never skips
     rng = random.Random(5)
     for lang in ("vi", "en"):
         answers = random_answers(q, rng)
@@ -659,27 +654,19 @@ def test_bundled_questionnaires_render(qid):
 # ---------------------------------------------------------------- the real full assessment, looked at
 
 
-def _dbi():
-    from scoring.loader import bundled_paths, load_bundled
-
-    if "dbi_sme" not in {p.stem for p in bundled_paths()}:
-        pytest.skip("dbi_sme.yaml not written yet")
-    return load_bundled("dbi_sme")
-
-
-def _dbi_answers(seed: int, skill: float | None = None) -> dict:
+def _dbi_answers(q, seed: int, skill: float | None = None) -> dict:
     import random
 
     from scoring.sample import random_answers
 
-    return random_answers(_dbi(), random.Random(seed), skill=skill)
+    return random_answers(q, random.Random(seed), skill=skill)
 
 
 @pytest.fixture(scope="module")
-def dbi_reports():
+def dbi_reports(dbi):
     """Rendered once: a middling firm (seed 3, as first looked at) and a weak one, in vi and en."""
-    q = _dbi()
-    middling, weak = _dbi_answers(3), _dbi_answers(5, skill=0.0)
+    q = dbi
+    middling, weak = _dbi_answers(q, 3), _dbi_answers(q, 5, skill=0.0)
     return {
         (kind, lang): (build(q, lang, answers=answers), answers)
         for kind, answers in (("middling", middling), ("weak", weak))
@@ -697,22 +684,22 @@ def test_dbi_cover_names_province_and_size_from_the_reference(dbi_reports):
     assert "Small enterprise" in en
 
 
-def test_percent_answers_have_no_space_before_the_sign():
+def test_percent_answers_have_no_space_before_the_sign(dbi):
     from report.pdf import answer_text
     from scoring.engine import ANSWERED
 
-    q = _dbi()
+    q = dbi
     share = next(x for _, x in q.questions() if x.type == "number" and x.unit and x.unit.get("vi") == "%")
     assert answer_text(share, ANSWERED, 91.0, "vi") == "91%"
     assert answer_text(share, ANSWERED, 50.5, "vi") == "50,5%"
     assert answer_text(share, ANSWERED, 50.5, "en") == "50.5%"
 
 
-def test_dbi_pdf_prints_percent_answers_like_its_own_percentages(dbi_reports):
+def test_dbi_pdf_prints_percent_answers_like_its_own_percentages(dbi, dbi_reports):
     from report.text import format_number
 
     (pdf, _, _), answers = dbi_reports["middling", "vi"]
-    q = _dbi()
+    q = dbi
     text = squash(all_text(pdf))
     shares = [x for _, x in q.questions() if x.type == "number" and x.unit and x.unit.get("vi") == "%"]
     assert shares
@@ -751,8 +738,8 @@ def test_scale_answer_between_anchors_names_both():
         assert exact == nfc(f"{lo} / {scale.max} ({scale.anchors[lo].get(lang)})")
 
 
-def test_dbi_scale_answers_in_the_pdf_carry_words(dbi_reports):
-    q = _dbi()
+def test_dbi_scale_answers_in_the_pdf_carry_words(dbi, dbi_reports):
+    q = dbi
     for lang in ("vi", "en"):
         (pdf, _, _), answers = dbi_reports["middling", lang]
         text = squash(all_text(pdf))
@@ -768,10 +755,10 @@ def test_dbi_scale_answers_in_the_pdf_carry_words(dbi_reports):
                 assert squash(f"{value} / {x.max} (") in text and squash(lo) in text
 
 
-def test_dbi_gaps_table_starts_on_its_pillar_page(dbi_reports):
+def test_dbi_gaps_table_starts_on_its_pillar_page(dbi, dbi_reports):
     """A long gaps table runs over the page; it no longer jumps whole to the next page and leaves
     the pillar page half empty under "What is working"."""
-    q = _dbi()
+    q = dbi
     for (kind, lang), ((pdf, _, _), _) in dbi_reports.items():
         pages = [squash(p) for p in page_texts(pdf)]
         for pillar in q.pillars:
@@ -796,10 +783,10 @@ def test_dbi_roadmap_phase_row_stays_with_its_first_action(dbi_reports):
         assert checked == 3
 
 
-def test_dbi_appendix_never_leaves_one_row_alone_on_a_page(dbi_reports):
+def test_dbi_appendix_never_leaves_one_row_alone_on_a_page(dbi, dbi_reports):
     """The appendix's last page holds at least the last two questions, and every split table
     carries at least two rows onto the next page."""
-    q = _dbi()
+    q = dbi
     for (kind, lang), ((pdf, _, _), _) in dbi_reports.items():
         pages = [nospace(p) for p in page_texts(pdf)]
         last = q.pillars[-1].questions
@@ -854,11 +841,11 @@ def test_split_table_leaves_no_single_row_on_either_page():
 
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
-def test_summary_says_what_the_next_level_takes(lang):
+def test_summary_says_what_the_next_level_takes(dbi, lang):
     """Three full pillars and three empty ones: many points, level 0; the summary says why."""
     from scoring.next_level import next_level
 
-    q = _dbi()
+    q = dbi
     from tests.e2e_helpers import all_answers
 
     answers = all_answers(q, "low", "high")

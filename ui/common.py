@@ -1,13 +1,17 @@
-"""Small pieces every page uses: flash messages, the resume-code panel, time estimates."""
+"""Small pieces every page uses: flash messages, the resume-code panel, time estimates, dates.
+
+Numbers, percents and dates are written by ``scoring.formats`` (one formatter per language,
+the PDFs' too): ``formats(lang).number(x)``, ``.percent(x)``, ``.date(d, short=True)``."""
 
 from __future__ import annotations
 
 import math
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 import streamlit as st
 
+from scoring.formats import VN_TZ, formats, vn_today  # noqa: F401 - the pages' names for them
 from scoring.model import Questionnaire
 from ui import state
 from ui.i18n import t, text
@@ -82,10 +86,8 @@ def minutes(q: Questionnaire) -> int:
 
 def describe(q: Questionnaire, lang: str) -> str:
     """One honest count: the scored criteria and, apart, the context questions that score nothing."""
-    from scoring.engine import question_max
-
     asked = [question for _, question in q.questions()]
-    scored = sum(1 for question in asked if question_max(question) > 0)
+    scored = sum(1 for question in asked if question.scored)
     if scored == len(asked):
         return t("start.estimate", minutes=minutes(q), count=len(asked), lang=lang)
     return t("start.estimate_split", minutes=minutes(q), scored=scored, context=len(asked) - scored, lang=lang)
@@ -121,23 +123,10 @@ def staff_link() -> None:
                   icon=":material/login:")
 
 
-VN_TZ = timezone(timedelta(hours=7), "ICT")
-
-
-def vn_today() -> date:
-    """Today in Vietnam (the server may keep another time zone)."""
-    return datetime.now(VN_TZ).date()
-
-
 def vn_date(value: date | datetime | None, lang: str) -> str:
-    """A day as people write it, in Vietnam time: 06/12/2026 (vi) or 6 Dec 2026 (en)."""
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(VN_TZ).date()
-    if lang == "vi":
-        return f"{value.day:02d}/{value.month:02d}/{value.year}"
-    return value.strftime("%-d %b %Y")
+    """A day in a table or a caption, in Vietnam time: 06/12/2026 (vi) or 6 Dec 2026 (en) — the
+    one date formatter of the pages and the PDFs (``scoring.formats``)."""
+    return formats(lang).date(value, short=True)
 
 
 def team_box(key: str) -> None:

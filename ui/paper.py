@@ -1,10 +1,16 @@
 """Paper forms typed back in, one at a time: every question of the workshop's questionnaire
 on one page (a paper form has no steps), the profile and the consents the firm ticked. The
 engine checks the whole form when it is saved; a form with a problem is kept on screen with
-each problem under its question, and nothing is stored until it is right."""
+each problem under its question, and nothing is stored until it is right.
+
+``PAPER_WIDGETS`` maps each question type to its widgets and how to read them back: the one
+place this page branches on the type."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import streamlit as st
@@ -15,9 +21,10 @@ from scoring.model import (
     MatrixQuestion,
     MultiQuestion,
     NumberQuestion,
-    Question,
+    QuestionBase,
     Questionnaire,
     ScaleQuestion,
+    SingleQuestion,
     TextQuestion,
 )
 from ui import common, reference, resources, state
@@ -42,26 +49,12 @@ def collect(q: Questionnaire) -> dict[str, Any]:
     """The answers the typist entered, in the engine's shapes (empty ones left out)."""
     answers: dict[str, Any] = {}
     for _, question in q.questions():
-        qid = question.id
-        if question.allow_na and ss.get(_na(qid)):
-            answers[qid] = NA
+        if question.allow_na and ss.get(_na(question.id)):
+            answers[question.id] = NA
             continue
-        if isinstance(question, MultiQuestion):
-            ticked = [o.id for o in question.options if ss.get(_k(qid, o.id))]
-            if ticked:
-                answers[qid] = ticked
-        elif isinstance(question, MatrixQuestion):
-            rows = {r.id: ss.get(_k(qid, r.id)) for r in question.rows if ss.get(_k(qid, r.id)) is not None}
-            if rows:
-                answers[qid] = rows
-        elif isinstance(question, TextQuestion):
-            value = (ss.get(_k(qid)) or "").strip()
-            if value:
-                answers[qid] = value
-        else:
-            value = ss.get(_k(qid))
-            if value is not None:
-                answers[qid] = value
+        value = PAPER_WIDGETS[question.type].read(question)
+        if value is not None and value != [] and value != {}:
+            answers[question.id] = value
     return answers
 
 
@@ -111,35 +104,80 @@ def _save(workshop_id: int, qid: str) -> None:
     ss[SAVED] = ss.get(SAVED, 0) + 1
 
 
-def _widget(question: Question, lang: str) -> None:
-    qid = question.id
-    label = text(question.text, lang)
+def _read_one(question: QuestionBase) -> Any:
+    return ss.get(_k(question.id))
+
+
+def _read_multi(question: MultiQuestion) -> list[str]:
+    return [o.id for o in question.options if ss.get(_k(question.id, o.id))]
+
+
+def _read_matrix(question: MatrixQuestion) -> dict[str, str]:
+    return {r.id: ss.get(_k(question.id, r.id)) for r in question.rows if ss.get(_k(question.id, r.id)) is not None}
+
+
+def _read_text(question: TextQuestion) -> str | None:
+    return (ss.get(_k(question.id)) or "").strip() or None
+
+
+def _multi(question: MultiQuestion, lang: str, label: str) -> None:
+    for o in question.options:
+        st.checkbox(text(o.label, lang), key=_k(question.id, o.id))
+
+
+def _matrix(question: MatrixQuestion, lang: str, label: str) -> None:
+    labels = {o.id: text(o.label, lang) for o in question.options}
+    for r in question.rows:
+        st.radio(text(r.label, lang), question.option_ids(), index=None, key=_k(question.id, r.id),
+                 format_func=labels.get, horizontal=True)
+
+
+def _number(question: NumberQuestion, lang: str, label: str) -> None:
+    unit = text(question.unit, lang) if question.unit is not None else ""
+    st.number_input(f"{label} ({unit})" if unit else label, min_value=float(question.min),
+                    max_value=float(question.max), value=None, key=_k(question.id), label_visibility="collapsed",
+                    placeholder=unit or None)
+
+
+def _text(question: TextQuestion, lang: str, label: str) -> None:
+    st.text_area(label, key=_k(question.id), max_chars=question.max_length, label_visibility="collapsed")
+
+
+def _scale(question: ScaleQuestion, lang: str, label: str) -> None:
+    st.radio(label, question.steps(), index=None, key=_k(question.id), horizontal=True, label_visibility="collapsed",
+             format_func=lambda v: f"{v} · {text(question.anchors[v], lang)}" if v in question.anchors else str(v))
+
+
+def _choice(question: SingleQuestion, lang: str, label: str, horizontal: bool = False) -> None:
+    labels = {o.id: text(o.label, lang) for o in question.options}
+    st.radio(label, question.option_ids(), index=None, key=_k(question.id), format_func=labels.get,
+             label_visibility="collapsed", horizontal=horizontal)
+
+
+@dataclass(frozen=True)
+class PaperWidget:
+    """A question type on the type-in form: ``draw(question, lang, label)`` and ``read(question)``
+    (its answer in the engine's shape; None, [] or {} when nothing was entered)."""
+
+    draw: Callable[..., None]
+    read: Callable[[Any], Any] = _read_one
+
+
+PAPER_WIDGETS: dict[str, PaperWidget] = {
+    "single": PaperWidget(_choice),
+    "yesno": PaperWidget(partial(_choice, horizontal=True)),
+    "scale": PaperWidget(_scale),
+    "multi": PaperWidget(_multi, _read_multi),
+    "matrix": PaperWidget(_matrix, _read_matrix),
+    "number": PaperWidget(_number),
+    "text": PaperWidget(_text, _read_text),
+}
+
+
+def _widget(question: QuestionBase, lang: str) -> None:
     if question.allow_na:
-        st.checkbox(t("q.na"), key=_na(qid))
-    if isinstance(question, MultiQuestion):
-        for o in question.options:
-            st.checkbox(text(o.label, lang), key=_k(qid, o.id))
-    elif isinstance(question, MatrixQuestion):
-        ids = [o.id for o in question.options]
-        labels = {o.id: text(o.label, lang) for o in question.options}
-        for r in question.rows:
-            st.radio(text(r.label, lang), ids, index=None, key=_k(qid, r.id), format_func=labels.get, horizontal=True)
-    elif isinstance(question, NumberQuestion):
-        unit = text(question.unit, lang) if question.unit is not None else ""
-        st.number_input(f"{label} ({unit})" if unit else label, min_value=float(question.min),
-                        max_value=float(question.max), value=None, key=_k(qid), label_visibility="collapsed",
-                        placeholder=unit or None)
-    elif isinstance(question, TextQuestion):
-        st.text_area(label, key=_k(qid), max_chars=question.max_length, label_visibility="collapsed")
-    elif isinstance(question, ScaleQuestion):
-        steps = list(range(question.min, question.max + 1))
-        st.radio(label, steps, index=None, key=_k(qid), horizontal=True, label_visibility="collapsed",
-                 format_func=lambda v: f"{v} · {text(question.anchors[v], lang)}" if v in question.anchors else str(v))
-    else:
-        ids = [o.id for o in question.options]
-        labels = {o.id: text(o.label, lang) for o in question.options}
-        st.radio(label, ids, index=None, key=_k(qid), format_func=labels.get, label_visibility="collapsed",
-                 horizontal=question.type == "yesno")
+        st.checkbox(t("q.na"), key=_na(question.id))
+    PAPER_WIDGETS[question.type].draw(question, lang, text(question.text, lang))
 
 
 def form(workshop, q: Questionnaire, lang: str) -> None:

@@ -13,9 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from scoring import model
-from scoring.engine import ANSWERED, Result, band_for, chosen_options, is_empty
-from scoring.model import Question, Questionnaire
+from scoring.engine import ANSWERED, NA, Result, is_empty
+from scoring.model import QuestionBase, Questionnaire
 from scoring.recommend.standing import Standing
 from scoring.recommend.wording import LANGUAGES, Wording
 from scoring.roadmap_data import ActionSpec
@@ -23,41 +22,14 @@ from scoring.roadmap_data import ActionSpec
 MAX_NAMED_ANSWERS = 3
 
 
-def _label(item: Any, lang: str) -> str:
-    label = getattr(item, "label", None)
-    return label.get(lang) if label is not None else str(getattr(item, "id", "") or "")
-
-
-def _number(value: Any) -> str:
-    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
-
-
-def answer_words(q: Question, value: Any, lang: str, wording: Wording) -> str:
-    """The firm's answer to ``q`` in words (option labels, a scale point, a number)."""
+def answer_words(q: QuestionBase, value: Any, lang: str, wording: Wording) -> str:
+    """The firm's answer to ``q`` in a few words (the question's type says how: option labels, a
+    scale point, a number's band)."""
     if is_empty(value):
         return wording.say("not_answered", lang)
-    if value == "na":
+    if value == NA:
         return wording.say("not_applicable", lang)
-    if isinstance(q, model.TextQuestion):
-        return str(value)
-    if isinstance(q, model.ScaleQuestion):
-        anchor = q.anchors.get(int(value))
-        return f"{_number(value)}/{q.max}" + (f" ({anchor.get(lang)})" if anchor else "")
-    if isinstance(q, model.NumberQuestion):
-        band = band_for(q, value)
-        if band.label is not None:
-            return band.label.get(lang)
-        unit = f" {q.unit.get(lang)}" if q.unit else ""
-        return f"{_number(value)}{unit}"
-    by_id = {o.id: o for o in q.options}
-    if isinstance(q, model.MultiQuestion):
-        return ", ".join(_label(by_id[v], lang) for v in value if v in by_id)
-    if isinstance(q, model.MatrixQuestion):
-        top = max(o.points for o in q.options)
-        rows = [r for r in q.rows if r.id in value and value[r.id] in by_id and by_id[value[r.id]].points < top]
-        rows = rows or [r for r in q.rows if r.id in value and value[r.id] in by_id]
-        return "; ".join(f"{r.label.get(lang)}: {_label(by_id[value[r.id]], lang)}" for r in rows[:3])
-    return _label(by_id[value], lang) if value in by_id else str(value)
+    return q.answer_gist(value, lang)
 
 
 @dataclass
@@ -71,18 +43,13 @@ class Evidence:
     labels: dict[str, list[str]] = field(default_factory=dict)  # lang -> labels of the tagged options
 
 
-def _picked(q: Question, value: Any, wording: Wording) -> list[tuple[Any, dict[str, str]]]:
+def _picked(q: QuestionBase, value: Any) -> list[tuple[Any, dict[str, str]]]:
     """(option or band, its words per language) for each item the answer picked."""
-    if isinstance(q, model.NumberQuestion):
-        return [(item, {lang: answer_words(q, value, lang, wording) for lang in LANGUAGES}) for item in chosen_options(q, value)]
-    if isinstance(q, model.MatrixQuestion):
-        by_id = {o.id: o for o in q.options}
-        return [
-            (by_id[value[r.id]], {lang: f"{r.label.get(lang)}: {_label(by_id[value[r.id]], lang)}" for lang in LANGUAGES})
-            for r in q.rows
-            if isinstance(value, dict) and value.get(r.id) in by_id
-        ]
-    return [(item, {lang: _label(item, lang) for lang in LANGUAGES}) for item in chosen_options(q, value)]
+    if is_empty(value) or value == NA:
+        return []
+    per_lang = {lang: q.picked_words(value, lang) for lang in LANGUAGES}
+    first = per_lang[LANGUAGES[0]]
+    return [(item, {lang: per_lang[lang][i][1] for lang in LANGUAGES}) for i, (item, _) in enumerate(first)]
 
 
 def tag_evidence(
@@ -97,7 +64,7 @@ def tag_evidence(
         if qr is None or qr.status != ANSWERED:
             continue
         for kind, store in (("gaps", gaps), ("uses", uses)):
-            for item, words in _picked(q, qr.answer, wording):
+            for item, words in _picked(q, qr.answer):
                 for tag in getattr(item, kind, ()):
                     found = next((e for e in store.setdefault(tag, []) if e.question == q.id), None)
                     if found is None:

@@ -5,7 +5,7 @@ every language, as templates with named values (``"{answer} cho câu {question}"
 fills them with plain, already formatted strings; it never evaluates a template.
 
 Checked at load, every problem at once with file, YAML path and line (the questionnaire
-loader's core: ``scoring.loader.read_yaml`` and ``Problem``): every language of every entry,
+data files' loader core, ``scoring.datafile``): every language of every entry,
 no template missing or unknown, each template naming exactly the values its code passes
 (``TEMPLATES``) and nothing else (no ``{x.attr}``, ``{x[0]}``, ``{x!r}`` or ``{x:>9}``), the
 size bands and sectors of the profile reference and the catalogue's price bands all named.
@@ -13,19 +13,16 @@ size bands and sectors of the profile reference and the catalogue's price bands 
 
 from __future__ import annotations
 
-import string
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from scoring.loader import Path_, Problem, QuestionnaireError
+from scoring import datafile
 from scoring.model import Text
-from scoring.roadmap_data import DataChecker, parse_checked, read_checked, validated
 
+LANGUAGES = datafile.LANGUAGES
 WORDING_PATH = Path(__file__).resolve().parents[2] / "questionnaires" / "catalogue" / "wording.yaml"
-LANGUAGES = ("vi", "en")
 
 # Each template and the values its code passes (the file must use exactly these).
 TEMPLATES: dict[str, frozenset[str]] = {
@@ -75,7 +72,7 @@ TEMPLATES: dict[str, frozenset[str]] = {
 QUOTE_VALUES = frozenset({"text"})
 
 
-class WordingError(QuestionnaireError):
+class WordingError(datafile.DataFileError):
     """A wording file with problems; ``problems`` lists every one (file, YAML path, line)."""
 
 
@@ -111,33 +108,16 @@ class Wording(BaseModel):
 # ---------------------------------------------------------------- validation
 
 
-def _fields(template: str) -> tuple[set[str], str | None]:
-    """The value names a template uses, or the reason it cannot be used."""
-    names: set[str] = set()
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError as exc:
-        return names, f"not a valid template ({exc}); write a literal brace as {{{{ or }}}}"
-    for _, name, spec, conversion in parsed:
-        if name is None:
-            continue
-        if not name.isidentifier() or spec or conversion:
-            shown = "{" + name + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
-            return names, f"{shown}: only plain names like {{answer}} are allowed"
-        names.add(name)
-    return names, None
-
-
-class _Checker(DataChecker):
-    def __init__(self, wording: Wording, name: str, lines: dict[Path_, int], sizes, sectors, prices):
-        super().__init__(name, lines, LANGUAGES)
+class _Checker(datafile.DataChecker):
+    def __init__(self, wording: Wording, name: str, lines: dict[datafile.Loc, int], sizes, sectors, prices):
+        super().__init__(name, lines, datafile.LANGUAGES)
         self.w = wording
         self.expected = {"sizes": tuple(sizes), "sectors": tuple(sectors), "prices": tuple(prices)}
 
-    def template(self, text: Text, loc: Path_, allowed: frozenset[str]) -> None:
+    def template(self, text: Text, loc: datafile.Loc, allowed: frozenset[str]) -> None:
         self.text(text, loc)
         for lang, value in text.root.items():
-            used, problem = _fields(value)
+            used, problem = datafile.template_fields(value)
             if problem:
                 self.add(loc + (lang,), problem)
             elif used != allowed:
@@ -153,12 +133,12 @@ class _Checker(DataChecker):
             if key not in expected:
                 kind = {"sizes": "size band", "sectors": "sector", "prices": "price band"}[section]
                 self.add((section, key), f"unknown {kind} '{key}' (expected one of {', '.join(expected)})")
-            used, problem = _fields(" ".join(text.root.values()))
+            used, problem = datafile.template_fields(" ".join(text.root.values()))
             if problem or used:
                 self.add((section, key), "a name, not a template: no braces")
             self.text(text, (section, key))
 
-    def run(self) -> list[Problem]:
+    def run(self) -> list[datafile.Problem]:
         self.template(self.w.quote, ("quote",), QUOTE_VALUES)
         for section in ("sizes", "sectors", "prices"):
             self.names(section, getattr(self.w, section))
@@ -181,8 +161,8 @@ def _reference_ids() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
     return tuple(b.id for b in ref.size_bands), tuple(s.id for s in ref.sectors), tuple(PRICE_BANDS)
 
 
-def build_wording(data: Any, lines: dict[Path_, int], name: str) -> Wording:
-    wording = validated(Wording, data, lines, name, WordingError, "version, quote, sizes, sectors, prices, templates")
+def build_wording(data: Any, lines: dict[datafile.Loc, int], name: str) -> Wording:
+    wording = datafile.validated(Wording, data, lines, name, WordingError, "version, quote, sizes, sectors, prices, templates")
     problems = _Checker(wording, name, lines, *_reference_ids()).run()
     if problems:
         raise WordingError(problems)
@@ -191,26 +171,24 @@ def build_wording(data: Any, lines: dict[Path_, int], name: str) -> Wording:
 
 def load_wording(path: str | Path | None = None) -> Wording:
     """Load and check a wording file (default: the bundled one). Raises ``WordingError``."""
-    return read_checked(path or WORDING_PATH, build_wording, WordingError)
+    return datafile.read_checked(path or WORDING_PATH, build_wording, WordingError)
 
 
 def load_wording_text(text: str, name: str = "<wording>") -> Wording:
-    return parse_checked(text, name, build_wording, WordingError)
+    return datafile.parse_checked(text, name, build_wording, WordingError)
 
 
-@lru_cache(maxsize=4)
-def _cached(path: str, mtime: float) -> Wording:
-    return load_wording(path)
+_cached = datafile.cached_by_mtime(load_wording, maxsize=4)
 
 
 def bundled_wording() -> Wording:
     """The bundled wording, cached until the file changes."""
-    return _cached(str(WORDING_PATH), WORDING_PATH.stat().st_mtime)
+    return _cached(WORDING_PATH)
 
 
 def texts(make) -> Text:
     """A ``Text`` from a function of the language."""
-    return Text({lang: make(lang) for lang in LANGUAGES})
+    return Text({lang: make(lang) for lang in datafile.LANGUAGES})
 
 
 __all__ = [

@@ -8,18 +8,25 @@ import json
 import logging
 import os
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
 from report.text import format_condition
 from scoring.bands import indicative_band
-from scoring.engine import score_assessment
-from scoring.model import Questionnaire
+from scoring.engine import Result, score_assessment
+from scoring.formats import formats
+from scoring.model import FirmProfile, Questionnaire
 from scoring.next_level import next_level
 from scoring.recommend import PHASES
 from ui import charts, common, questions, resources, state
 from ui.i18n import t, t_or, text
 from ui.safe import callback, section
+
+if TYPE_CHECKING:
+    from scoring.recommend import CategoryRec, PlatformPick, Recommendations
+    from store import AssessmentRecord, PeerBenchmark
 
 log = logging.getLogger(__name__)
 ss = st.session_state
@@ -35,7 +42,7 @@ BUDGETS = ("free", "low", "medium", "high")
 # ------------------------------------------------------------------ data
 
 
-def _result(q: Questionnaire, rec):
+def _result(q: Questionnaire, rec: AssessmentRecord) -> Result:
     """The Result of a submitted record: from this session's submit, else scored again from
     the stored answers (the engine is deterministic; the stored figures are the same)."""
     cache = ss.setdefault(state.RESULT_CACHE, {})
@@ -44,7 +51,7 @@ def _result(q: Questionnaire, rec):
     return cache[rec.id]
 
 
-def _recommendations(q: Questionnaire, result, rec, budget: str | None):
+def _recommendations(q: Questionnaire, result: Result, rec: AssessmentRecord, budget: str | None) -> Recommendations:
     cache = ss.setdefault(RECS_CACHE, {})
     if (rec.id, budget) not in cache:
         from scoring.recommend import recommend
@@ -62,15 +69,16 @@ def _level_name(q: Questionnaire, level: int | None, lang: str) -> str:
         return str(level)
 
 
-def _pct(value) -> str:
-    return "—" if value is None else f"{value:.0f}%"
+def _pct(value: float | None) -> str:
+    """A share as the pages and the PDF write it (``scoring.formats``): 45%."""
+    return formats(state.lang()).percent(value)
 
 
 # ------------------------------------------------------------------ actions
 
 
 @callback
-def _start_follow_up(q: Questionnaire, rec) -> None:
+def _start_follow_up(q: Questionnaire, rec: AssessmentRecord) -> None:
     """A follow-up of this assessment on the current questionnaire, prefilled with the answers
     that still fit it: the owner changes only what changed."""
     previous_code = state.code()
@@ -80,7 +88,7 @@ def _start_follow_up(q: Questionnaire, rec) -> None:
 
 
 @callback
-def _start_full(full: Questionnaire, rec) -> None:
+def _start_full(full: Questionnaire, rec: AssessmentRecord) -> None:
     """From a quick check to the full assessment: the same firm profile and consent, a new code."""
     state.start(full, rec.profile, consent=rec.consent)
     state.goto("questionnaire")
@@ -124,7 +132,8 @@ def _delete() -> None:
     state.goto("start")
 
 
-def _pdf_builder(q, rec, result, recs, lang, bench):
+def _pdf_builder(q: Questionnaire, rec: AssessmentRecord, result: Result, recs: Recommendations | None, lang: str,
+                 bench: PeerBenchmark | None) -> Callable[[], bytes]:
     """The PDF is built when the button is clicked (st.download_button(data=callable)): the
     resume code on its first page, and for a follow-up the change since the assessment it
     follows (scored again on that one's own version)."""
@@ -153,7 +162,7 @@ def _ids(q: Questionnaire) -> set[str]:
     return {question.id for _, question in q.questions()}
 
 
-def _answers_json(q: Questionnaire, rec, result) -> str:
+def _answers_json(q: Questionnaire, rec: AssessmentRecord, result: Result) -> str:
     data = {
         "questionnaire": {"id": q.id, "version": rec.questionnaire_version, "hash": rec.questionnaire_hash},
         "round": rec.round,
@@ -243,7 +252,7 @@ def render() -> None:
         _follow_up_and_delete(q, rec)
 
 
-def overall_box(q: Questionnaire, result, lang: str) -> None:
+def overall_box(q: Questionnaire, result: Result, lang: str) -> None:
     level = result.overall_level
     top = max(lv.level for lv in q.levels)
     with st.container(border=True, key="overall_level"):
@@ -260,7 +269,7 @@ def overall_box(q: Questionnaire, result, lang: str) -> None:
             st.info(note, icon=":material/info:")
 
 
-def _next_level(q: Questionnaire, result, lang: str) -> None:
+def _next_level(q: Questionnaire, result: Result, lang: str) -> None:
     """The next level's conditions, each met or not: why many points can still mean a low level."""
     step = next_level(q, result)
     if step is None:
@@ -281,7 +290,8 @@ def _next_level(q: Questionnaire, result, lang: str) -> None:
                     "\n".join(lines))
 
 
-def _downloads(q, rec, result, recs, bench, lang) -> None:
+def _downloads(q: Questionnaire, rec: AssessmentRecord, result: Result, recs: Recommendations | None,
+               bench: PeerBenchmark | None, lang: str) -> None:
     with st.container(horizontal=True, key="downloads"):
         if recs is not None:
             st.download_button(
@@ -298,7 +308,7 @@ def _downloads(q, rec, result, recs, bench, lang) -> None:
         )
 
 
-def pillar_charts(q: Questionnaire, result, lang: str, previous=None) -> None:
+def pillar_charts(q: Questionnaire, result: Result, lang: str, previous: AssessmentRecord | None = None) -> None:
     names = [text(p.name, lang) for p in q.pillars]
     values = [result.pillars[p.id].percent for p in q.pillars]
     series = [(t("results.you"), values)]
@@ -330,7 +340,7 @@ def pillar_charts(q: Questionnaire, result, lang: str, previous=None) -> None:
         st.caption(t("results.indicative_pillars"))
 
 
-def _pillars(q: Questionnaire, result, lang: str) -> None:
+def _pillars(q: Questionnaire, result: Result, lang: str) -> None:
     st.subheader(t("results.per_pillar"), anchor=False)
     for p in q.pillars:
         pr = result.pillars[p.id]
@@ -382,7 +392,7 @@ def _join_lists(lines: list[str]) -> list[str]:
     return out
 
 
-def _platform_line(pick, lang: str) -> str:
+def _platform_line(pick: PlatformPick, lang: str) -> str:
     facts = [pick.vendor, t_or(f"price.{pick.price_band}", pick.price_band) if pick.price_band else None]
     if pick.free_trial == "yes":
         facts.append(t("platform.free_trial_yes"))
@@ -394,7 +404,7 @@ def _platform_line(pick, lang: str) -> str:
     return f"**{name}** — " + " · ".join(f for f in facts if f)
 
 
-def platforms_section(recs, lang: str) -> None:
+def platforms_section(recs: Recommendations | None, lang: str) -> None:
     st.subheader(t("results.platforms"), anchor=False)
     if recs is None:
         st.info(t("results.recs_unavailable"))
@@ -416,7 +426,7 @@ def platforms_section(recs, lang: str) -> None:
                 _category(cat, lang)
 
 
-def _category(cat, lang: str) -> None:
+def _category(cat: CategoryRec, lang: str) -> None:
     with st.container(border=True, key=f"cat_{cat.category}"):
         mode = t("results.mode_improve") if cat.mode == "improve" else t("results.mode_adopt")
         st.markdown(f"**{text(cat.name, lang)}** · {mode}  \n{text(cat.problem, lang)}")
@@ -424,11 +434,11 @@ def _category(cat, lang: str) -> None:
         lines = [f"- {_platform_line(pick, lang)}  \n  {text(pick.reason, lang)}" for pick in cat.platforms]
         if lines:
             st.markdown("\n".join(lines))
-        if not cat.platforms and getattr(cat, "platform_note", None) is not None:
+        if not cat.platforms and cat.platform_note is not None:
             st.caption(text(cat.platform_note, lang))
 
 
-def roadmap_section(q: Questionnaire, result, recs, lang: str) -> None:
+def roadmap_section(q: Questionnaire, result: Result, recs: Recommendations | None, lang: str) -> None:
     st.subheader(t("results.roadmap"), anchor=False)
     if recs is None:
         st.info(t("results.recs_unavailable"))
@@ -454,7 +464,8 @@ def roadmap_section(q: Questionnaire, result, recs, lang: str) -> None:
                     standing = result.pillars.get(action.pillar)
                     st.markdown(t("results.action_group", pillar=pillar_names.get(action.pillar, action.pillar),
                                   from_level=action.from_level, to_level=action.to_level,
-                                  percent=f"{standing.percent:.0f}" if standing and standing.percent is not None else "–"))
+                                  percent=formats(lang).whole(standing.percent) if standing and standing.percent is not None
+                                  else "–"))
                 st.markdown(f"- {text(action.text, lang)}")
                 why = action.evidence if action.evidence is not None and text(action.evidence, lang) else action.reason
                 st.caption(t("results.why", reason=text(why, lang)))
@@ -466,7 +477,8 @@ def roadmap_section(q: Questionnaire, result, recs, lang: str) -> None:
                 st.info("  \n".join(supports), icon=":material/volunteer_activism:")
 
 
-def _benchmark(q: Questionnaire, result, profile, bench, lang: str, failed: bool = False) -> None:
+def _benchmark(q: Questionnaire, result: Result, profile: FirmProfile, bench: PeerBenchmark | None, lang: str,
+               failed: bool = False) -> None:
     st.subheader(t("results.peers"), anchor=False)
     if failed:
         st.info(t("results.peers_unavailable"))
@@ -491,7 +503,7 @@ def _benchmark(q: Questionnaire, result, profile, bench, lang: str, failed: bool
     st.dataframe(rows, hide_index=True, width="stretch")
 
 
-def _progress(q: Questionnaire, result, previous, lang: str) -> None:
+def _progress(q: Questionnaire, result: Result, previous: AssessmentRecord, lang: str) -> None:
     """The change per pillar against the assessment this one follows."""
     st.subheader(t("results.progress"), anchor=False)
     before = t("results.before")
@@ -512,7 +524,7 @@ def _progress(q: Questionnaire, result, previous, lang: str) -> None:
             t("results.col_pillar"): name,
             before: f"{_pct(old_pct)} (L{old.get('level', '—')})",
             now: f"{_pct(new_pct)} (L{result.pillars[p.id].level if result.pillars[p.id].level is not None else '—'})",
-            t("results.col_change"): "—" if delta is None else f"{delta:+.0f}",
+            t("results.col_change"): formats(lang).change(delta),
         })
         chart_rows += [{"pillar": name, "when": before, "percent": old_pct or 0.0},
                        {"pillar": name, "when": now, "percent": new_pct or 0.0}]
@@ -521,7 +533,7 @@ def _progress(q: Questionnaire, result, previous, lang: str) -> None:
     st.altair_chart(charts.change_bars(chart_rows, before, now), width="stretch")
 
 
-def _team_section(rec) -> None:
+def _team_section(rec: AssessmentRecord) -> None:
     """Invite colleagues (a team assessment), or, in a team, the way to its page."""
     if resources.get_store().team_of(rec.id) is not None:
         common.team_box("r_team")
@@ -531,7 +543,7 @@ def _team_section(rec) -> None:
         common.nav_button(t("team.offer_button"), "team", "r_team_offer")
 
 
-def _follow_up_and_delete(q: Questionnaire, rec) -> None:
+def _follow_up_and_delete(q: Questionnaire, rec: AssessmentRecord) -> None:
     st.subheader(t("results.what_next"), anchor=False)
     _team_section(rec)
     full = _full_assessment(q) if q.indicative else None
