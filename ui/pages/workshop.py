@@ -354,7 +354,8 @@ def render() -> None:
         return
     # keyed: the open tab survives a rerun (saving a paper form stays on "Paper forms")
     tab_room, tab_export, tab_paper, tab_manage = st.tabs(
-        [t("ws.tab_room"), t("ws.tab_export"), t("ws.tab_paper"), t("ws.tab_manage")], key="ws_tab"
+        [t("ws.tab_room"), t("ws.tab_export"), t("ws.tab_paper"), t("ws.tab_manage")], key="ws_tab",
+        on_change="rerun",  # the server learns the tab at once, so a later rerun cannot reopen the first
     )
     with tab_room:
         _projector(w, big=False)
