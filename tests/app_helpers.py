@@ -27,3 +27,19 @@ def no_traceback(at, expect_unexpected: bool = False) -> None:
     if not expect_unexpected:
         unexpected = [e.value for e in at.error if "ngoài dự kiến" in e.value or "unexpected" in e.value]
         assert not unexpected, unexpected
+
+
+def signed_in(user: str, password: str, page: str | None = None) -> AppTest:
+    """The app, signed in as ``user`` through the sign-in page, then on ``page`` if given."""
+    at = new_app()
+    at.session_state["goto"] = "login"
+    at.run()
+    at.text_input(key="login_user").set_value(user)
+    at.text_input(key="login_password").set_value(password)
+    at.button(key="login_go").click().run()
+    no_traceback(at)
+    if page is not None:
+        at.session_state["goto"] = page
+        at.run()
+        no_traceback(at)
+    return at

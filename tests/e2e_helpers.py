@@ -141,6 +141,19 @@ def app_complete(at, q: Questionnaire, how: str = "high") -> None:
 # ------------------------------------------------------------------ a real server
 
 
+def require_chromium() -> None:
+    """At a browser test module's top: fail under CI when Debian's Chromium is missing (the
+    README's test command installs it), skip loudly elsewhere."""
+    import pytest
+
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{CHROMIUM} is missing and CI is set: the browser tests must run", pytrace=False)
+    pytest.skip(f"END-TO-END TESTS SKIPPED: {CHROMIUM} is missing (apt-get install chromium); in CI they fail instead",
+                allow_module_level=True)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -19,7 +19,6 @@ from scoring.engine import score_assessment
 from scoring.loader import bundled_paths, load_questionnaire
 from tests.conftest import needs_bundled
 from tests.e2e_helpers import (
-    CHROMIUM,
     browser_answer_step,
     choose_option,
     click_button,
@@ -27,19 +26,14 @@ from tests.e2e_helpers import (
     key_locator,
     launch_chromium,
     pick_radio,
+    require_chromium,
     screenshot,
     start_server,
     stop_server,
     wait_idle,
 )
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing and CI is set: the browser tests must run", pytrace=False)
-    pytest.skip(
-        f"END-TO-END TESTS SKIPPED: {CHROMIUM} is missing (apt-get install chromium); in CI they fail instead",
-        allow_module_level=True,
-    )
+require_chromium()
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 from pypdf import PdfReader  # noqa: E402

@@ -19,6 +19,7 @@ from scoring.loader import load_questionnaire_text
 from scoring.model import FirmProfile
 from store import Filters, close_stores, open_store
 from tests.app_helpers import new_app, no_traceback, texts
+from tests.app_helpers import signed_in as app_signed_in
 from tests.conftest import HIGH, LOW, TINY
 from tests.test_staff_import import GOOGLE
 from tests.test_staff_store import V2
@@ -71,18 +72,7 @@ def env(tmp_path, monkeypatch, tiny_q):
 
 
 def signed_in(user: str, page: str | None = None):
-    at = new_app()
-    at.session_state["goto"] = "login"
-    at.run()
-    at.text_input(key="login_user").set_value(user)
-    at.text_input(key="login_password").set_value(PASSWORD)
-    at.button(key="login_go").click().run()
-    no_traceback(at)
-    if page is not None:
-        at.session_state["goto"] = page
-        at.run()
-        no_traceback(at)
-    return at
+    return app_signed_in(user, PASSWORD, page)
 
 
 def goto(at, page: str):

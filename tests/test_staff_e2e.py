@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import textwrap
 from pathlib import Path
@@ -25,21 +24,18 @@ from scoring.model import FirmProfile
 from store import close_stores, open_store
 from tests.conftest import HIGH, LOW, TINY
 from tests.e2e_helpers import (
-    CHROMIUM,
     click_button,
     free_port,
     key_locator,
     launch_chromium,
+    require_chromium,
     screenshot,
     start_server,
     stop_server,
     wait_idle,
 )
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing and CI is set: the browser tests must run", pytrace=False)
-    pytest.skip(f"END-TO-END TESTS SKIPPED: {CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 from openpyxl import load_workbook  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402

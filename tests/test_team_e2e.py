@@ -5,7 +5,6 @@ biggest disagreements first, and after closing the round the firm is one firm in
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -15,7 +14,6 @@ from scoring.loader import load_bundled
 from scoring.team import Response, combine, disagreements
 from store import Filters, close_stores, open_store
 from tests.e2e_helpers import (
-    CHROMIUM,
     browser_answer_step,
     choose_option,
     click_button,
@@ -23,6 +21,7 @@ from tests.e2e_helpers import (
     key_locator,
     launch_chromium,
     pick_radio,
+    require_chromium,
     screenshot,
     set_checkbox,
     start_server,
@@ -30,10 +29,7 @@ from tests.e2e_helpers import (
     wait_idle,
 )
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing and CI is set: the browser tests must run", pytrace=False)
-    pytest.skip(f"END-TO-END TESTS SKIPPED: {CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
 

@@ -15,6 +15,7 @@ from scoring.loader import load_questionnaire_text
 from scoring.model import FirmProfile
 from store import close_stores, open_store
 from tests.app_helpers import new_app, no_traceback, texts
+from tests.app_helpers import signed_in as app_signed_in
 from tests.conftest import HIGH, LOW, TINY
 
 TINY_TEXT = textwrap.dedent(TINY)
@@ -42,17 +43,7 @@ def env(tmp_path, monkeypatch):
 
 
 def signed_in(user: str, page: str | None = None):
-    at = new_app()
-    at.session_state["goto"] = "login"
-    at.run()
-    at.text_input(key="login_user").set_value(user)
-    at.text_input(key="login_password").set_value(PASSWORD)
-    at.button(key="login_go").click().run()
-    no_traceback(at)
-    if page is None:
-        return at
-    at.session_state["goto"] = page
-    return at.run()
+    return app_signed_in(user, PASSWORD, page)
 
 
 def open_workshop(at, workshop_id: int):

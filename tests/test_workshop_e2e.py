@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 from pathlib import Path
 
@@ -20,7 +19,6 @@ from scoring.intake import template_columns
 from scoring.loader import load_bundled
 from store import close_stores, open_store
 from tests.e2e_helpers import (
-    CHROMIUM,
     browser_answer_step,
     choose_option,
     click_button,
@@ -28,6 +26,7 @@ from tests.e2e_helpers import (
     key_locator,
     launch_chromium,
     pick_radio,
+    require_chromium,
     screenshot,
     set_checkbox,
     start_server,
@@ -35,10 +34,7 @@ from tests.e2e_helpers import (
     wait_idle,
 )
 
-if not Path(CHROMIUM).exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing and CI is set: the browser tests must run", pytrace=False)
-    pytest.skip(f"END-TO-END TESTS SKIPPED: {CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 from openpyxl import load_workbook  # noqa: E402
 from playwright.sync_api import expect, sync_playwright  # noqa: E402
