@@ -18,9 +18,7 @@ last line is JSON: ``{"median_seconds", "batch100_seconds", "pages", "weak_media
 "weak_baseline_median_seconds", "weak_baseline_cpu_median_seconds", "same_bytes",
 "load_average", "load_average_start"}``.
 
-Uses the bundled questionnaire (``--questionnaire dbi_sme`` or a YAML path); while it is not
-there, a synthetic questionnaire of the DBI's shape (six pillars, 60 criteria of 0–5 points, the
-strategy one 0–25, advice and capability tags on every answer below the top).
+Uses the bundled questionnaire (``--questionnaire dbi_sme``) or a YAML path.
 """
 
 from __future__ import annotations
@@ -41,66 +39,9 @@ from reportlab.platypus import Paragraph
 from report import render_pdf
 from report.layout import Para
 from scoring.engine import score_assessment
-from scoring.loader import QuestionnaireError, bundled_paths, load_questionnaire, load_questionnaire_text
+from scoring.loader import QuestionnaireError, bundled_paths, load_questionnaire
 from scoring.model import FirmProfile, Questionnaire
 from scoring.sample import random_answers
-
-DBI_SHAPE = [  # pillar id, vi, en, criteria, capability tags their low answers reveal
-    ("customer", "Trải nghiệm số cho khách hàng", "Customer digital experience", 13, ["marketing", "ecommerce", "crm"]),
-    ("strategy", "Chiến lược", "Strategy", 1, []),
-    ("infrastructure", "Hạ tầng và công nghệ số", "Digital infrastructure and technology", 16,
-     ["cloud_office", "security_backup", "digital_signature"]),
-    ("operations", "Vận hành", "Operations", 13, ["accounting", "e_invoice", "erp", "pos_inventory", "hr_payroll"]),
-    ("culture", "Chuyển đổi số văn hóa doanh nghiệp", "Digital transformation of corporate culture", 10,
-     ["cloud_office", "hr_payroll"]),
-    ("data", "Dữ liệu và tài sản thông tin", "Data and information assets", 7, ["bi_data", "security_backup"]),
-]
-LEVELS = [("Chưa chuyển đổi số", "Not started"), ("Khởi động", "Initiating"), ("Bắt đầu", "Beginning"),
-          ("Hình thành", "Forming"), ("Nâng cao", "Advanced"), ("Dẫn dắt", "Leading")]
-STEPS = [("Chưa làm", "Not yet"), ("Mới thử", "Tried"), ("Một phần", "Partly"), ("Phần lớn", "Mostly"),
-         ("Gần đủ", "Nearly all"), ("Đầy đủ, thường xuyên", "Fully, routinely")]
-
-
-def synthetic_dbi() -> Questionnaire:
-    """A questionnaire the size and shape of the DBI, for benchmarking before the real one exists."""
-    lines = [
-        "id: dbi_bench", 'version: "bench"', "title: {vi: Đánh giá DBI (thử tải), en: DBI assessment (benchmark)}",
-        "description: {vi: Bộ câu hỏi tổng hợp, en: A synthetic questionnaire}", "levels:",
-    ]
-    for i, (vi, en) in enumerate(LEVELS):
-        lines.append(f"  - {{level: {i}, name: {{vi: {vi}, en: {en}}}, meaning: {{vi: Doanh nghiệp ở mức {i} của "
-                     f"chuyển đổi số, en: The firm is at level {i} of its digital transformation}}}}")
-    lines.append("pillars:")
-    for pid, vi, en, count, tags in DBI_SHAPE:
-        lines += [f"  - id: {pid}", f"    name: {{vi: {vi}, en: {en}}}", "    questions:"]
-        for k in range(1, count + 1):
-            scale = 5 if count > 1 else 25
-            tag = f"[{tags[k % len(tags)]}]" if tags else "[]"
-            lines += [
-                f"      - id: {pid}_{k:02d}",
-                "        type: single",
-                f"        allow_na: {'true' if k % 5 == 0 else 'false'}",
-                f'        text: {{vi: "Tiêu chí {k} của {vi.lower()}: doanh nghiệp đã số hóa việc này đến đâu?", '
-                f'en: "Criterion {k} of {en.lower()}: how far has the firm digitised this?"}}',
-                "        options:",
-            ]
-            for step, (svi, sen) in enumerate(STEPS):
-                points = step * scale // 5
-                extra = ""
-                if step < 5:
-                    extra = (f", gaps: {tag}, advice: {{vi: \"Bước tiếp theo cho tiêu chí {k}: chọn một công cụ phù hợp, "
-                             f"giao người phụ trách và đặt thời hạn ba tháng\", en: \"Next step for criterion {k}: choose "
-                             f"a suitable tool, name who is responsible and set a three-month deadline\"}}")
-                lines.append(f"          - {{id: s{step}, label: {{vi: \"{svi}\", en: \"{sen}\"}}, points: {points}{extra}}}")
-    lines += [
-        "rules:", "  pillar_levels:",
-        *[f"    - {{level: {lv}, min_percent: {pc}}}" for lv, pc in ((1, 10), (2, 20), (3, 40), (4, 60), (5, 80))],
-        "  overall:", "    method: composite", "    requirements:",
-        "      - {level: 1, total_above: 20, min_pillars: 4}", "      - {level: 2, total_above: 64, min_pillars: 4}",
-        "      - {level: 3, total_above: 128, min_pillars: 4}", "      - {level: 4, total_above: 192, min_pillars: 5}",
-        "      - {level: 5, total_above: 256, min_pillars: 6}",
-    ]
-    return load_questionnaire_text("\n".join(lines) + "\n", "dbi_bench.yaml")
 
 
 def questionnaire(name: str) -> Questionnaire:
@@ -110,8 +51,7 @@ def questionnaire(name: str) -> Questionnaire:
     for candidate in bundled_paths():
         if candidate.stem == name:
             return load_questionnaire(candidate)
-    print(f"{name}: not bundled yet; using a synthetic questionnaire of the DBI's shape (60 criteria)")
-    return synthetic_dbi()
+    raise SystemExit(f"{name}: neither a YAML path nor a bundled questionnaire id")
 
 
 def main() -> None:

@@ -31,7 +31,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -39,65 +38,19 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from scoring.loader import load_bundled, load_questionnaire_text
+from scoring.loader import load_bundled
 from scoring.model import Questionnaire
 from store import Filters, Store
 from store.db import normalise_url
 from store.demo import generate
 
 
-def synthetic_dbi() -> Questionnaire:
-    """A DBI-shaped stand-in (6 pillars, 60 criteria of 0–5 points, DBI level rules) for
-    when questionnaires/dbi_sme.yaml is not there yet."""
-    pillars = {"customer": 13, "strategy": 1, "infrastructure": 16, "operations": 13, "culture": 10, "data": 7}
-    levels = "\n".join(
-        f"  - {{level: {i}, name: {{vi: M{i}, en: L{i}}}, meaning: {{vi: Mức {i}, en: Level {i}}}}}" for i in range(6)
-    )
-    blocks = []
-    for pid, count in pillars.items():
-        questions = []
-        for j in range(count):
-            options = "\n".join(
-                f"          - {{id: o{k}, label: {{vi: Mức {k}, en: Level {k}}}, points: {k * (5 if pid == 'strategy' else 1)},"
-                f" advice: {{vi: Cải thiện {pid} {j}, en: Improve {pid} {j}}}}}"
-                for k in range(6)
-            )
-            questions.append(
-                f"      - id: {pid}_{j}\n        type: single\n        allow_na: {str(j % 4 == 3).lower()}\n"
-                f"        text: {{vi: Câu {pid} {j}, en: Question {pid} {j}}}\n        options:\n{options}"
-            )
-        blocks.append(f"  - id: {pid}\n    name: {{vi: {pid}, en: {pid}}}\n    questions:\n" + "\n".join(questions))
-    rules = """
-rules:
-  pillar_levels:
-    - {level: 1, min_percent: 10}
-    - {level: 2, min_percent: 20}
-    - {level: 3, min_percent: 40}
-    - {level: 4, min_percent: 60}
-    - {level: 5, min_percent: 80}
-  overall:
-    method: composite
-    requirements:
-      - {level: 1, total_above: 20, min_pillars: 4}
-      - {level: 2, total_above: 64, min_pillars: 4}
-      - {level: 3, total_above: 128, min_pillars: 4}
-      - {level: 4, total_above: 192, min_pillars: 5}
-      - {level: 5, total_above: 256, min_pillars: 6}
-"""
-    yaml_text = (
-        'id: dbi_sme\nversion: "bench"\ntitle: {vi: DBI, en: DBI}\ndescription: {vi: Thử, en: Bench}\n'
-        f"levels:\n{levels}\npillars:\n" + "\n".join(blocks) + textwrap.dedent(rules)
-    )
-    return load_questionnaire_text(yaml_text, "synthetic-dbi.yaml")
-
-
 def questionnaire(name: str) -> tuple[Questionnaire, str]:
+    """A bundled questionnaire by id (``dbi_sme``, ``quick_check``) and where it came from."""
     try:
         return load_bundled(name), f"questionnaires/{name}.yaml"
     except KeyError:
-        if name != "dbi_sme":
-            raise
-        return synthetic_dbi(), "synthetic DBI-shaped stand-in (questionnaires/dbi_sme.yaml not found)"
+        raise SystemExit(f"no bundled questionnaire {name!r} in questionnaires/") from None
 
 
 def fresh_database(url: str | None) -> tuple[str, Callable[[], None]]:
