@@ -82,7 +82,14 @@ def _has_quotes(path: str) -> bool:
             if os.fstat(fh.fileno()).st_size == 0:
                 return False
             with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mem:
-                return mem.find(b'"') != -1
+                # a quoted header is common (pyarrow and some exporters quote every name) and
+                # harmless: look from the header's end, unless a quote stays open across it
+                end = mem.find(b"\n")
+                if end == -1:
+                    return mem.find(b'"') != -1
+                if mem[:end].count(b'"') % 2:
+                    return True
+                return mem.find(b'"', end) != -1
     except (OSError, ValueError):
         return True  # not a regular file (a pipe): assume the worst
 

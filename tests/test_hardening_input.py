@@ -324,6 +324,31 @@ def test_a_batch_keeps_quoted_line_breaks_and_a_bom(tiny_file, tmp_path):
     assert row["firm"] == "A" and row["note"] == "two\nlines" and row["total"] == "24"
 
 
+def test_a_quoted_header_alone_still_lets_the_fast_reader_split_anywhere(tmp_path):
+    from commands.csv_batch import _has_quotes
+
+    plain = tmp_path / "plain.csv"
+    plain.write_text('"firm","note"\nA,x\nB,y\n', encoding="utf-8")
+    assert _has_quotes(str(plain)) is False  # only the header is quoted (pyarrow and some exporters do)
+    later = tmp_path / "later.csv"
+    later.write_text('"firm","note"\nA,x\nB,"y"\n', encoding="utf-8")
+    assert _has_quotes(str(later)) is True
+    open_header = tmp_path / "open.csv"
+    open_header.write_text('firm,"two\nline name"\nA,x\n', encoding="utf-8")
+    assert _has_quotes(str(open_header)) is True  # a quote left open across the first line end
+
+
+def test_a_quoted_header_with_a_line_break_in_a_name_reads_right(tiny_file, tmp_path):
+    names = HEADER.split(",")
+    source = tmp_path / "h.csv"
+    header = ",".join(f'"{n}"' for n in names[:-1]) + ',"free\nnote"'  # the last name spans two lines
+    source.write_text(header + "\n" + GOOD_B.replace(",+cmd|' /C calc'!A0", ",kept") + "\n", encoding="utf-8")
+    out = tmp_path / "o.csv"
+    assert run_cli("score", str(tiny_file), "--csv", str(source), "-o", str(out)).returncode == 0
+    (row,) = read_rows(out)
+    assert row["firm"] == "B" and row["free\nnote"] == "kept" and row["total"].isdigit()
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
