@@ -45,6 +45,8 @@ if(!w.__smeBack){w.__smeBack=true; w.addEventListener('popstate',function(){
 })();""",
     # text typed but not yet left (Streamlit sends a text box's value when it loses focus) is
     # kept in this tab's sessionStorage as it is typed, and put back after a reload, then sent
+    # (once the page is idle and the new box has settled: a value put into a box Streamlit is
+    # still setting up shows, but is never sent)
     "text": "(function(){var NAME='text';" + _FIND + """
 var d=document, w=window, tab=el.getAttribute('data-tab')||'tab';
 if(w.__smeText===tab){return;} w.__smeText=tab;
@@ -55,7 +57,11 @@ function hook(x){if(x.__smeHooked){return;} x.__smeHooked=true; var key=keyOf(x)
   x.addEventListener('input',function(){try{w.sessionStorage.setItem(key,x.value);}catch(e){}});
   x.addEventListener('blur',function(){w.setTimeout(function(){try{w.sessionStorage.removeItem(key);}catch(e){}},500);});
   var kept=null; try{kept=w.sessionStorage.getItem(key);}catch(e){}
-  if(kept && !x.value){put(x,kept); x.focus(); x.blur();}}
+  if(kept && !x.value){w.setTimeout(function(){restore(x,kept,0);},300);}}
+function idle(){var a=d.querySelector('[data-testid="stApp"]');
+  return a && a.getAttribute('data-test-script-state')==='notRunning' && a.getAttribute('data-test-connection-state')==='CONNECTED';}
+function restore(x,v,n){if(!idle() && 100>n){w.setTimeout(function(){restore(x,v,n+1);},100); return;}
+  if(!x.isConnected || x.value){return;} put(x,v); w.setTimeout(function(){x.focus(); x.blur();},50);}
 function scan(){d.querySelectorAll('[class*="st-key-q_"] textarea').forEach(hook);}
 scan(); new MutationObserver(scan).observe(d.body,{childList:true,subtree:true});
 })();""",
