@@ -96,6 +96,9 @@ def test_start_needs_sector_and_size(env):
 
 def test_size_helper_suggests_a_band(env):
     at = new_app().run()
+    assert not at.number_input, "the helper's inputs are drawn only when it is opened"
+    at.session_state["start_size_box"] = True  # the visitor opens it
+    at.run()
     at.selectbox(key="start_sector").set_value("G")
     at.number_input(key="start_staff").set_value(8)
     at.number_input(key="start_revenue").set_value(5.0)
@@ -104,6 +107,14 @@ def test_size_helper_suggests_a_band(env):
     assert at.session_state["start_suggested"] == "micro"
     at.button(key="start_use_suggestion").click().run()
     assert at.radio(key="start_size").value == "micro"
+    at.session_state["start_size_box"] = False  # closed again: what was typed stays
+    at.run()
+    assert not at.number_input
+    at.run()
+    at.button(key="start_begin").click().run()
+    no_traceback(at)
+    code = at.session_state["code"]
+    assert open_store().load(code).profile.staff == 8
 
 
 def test_begin_creates_the_draft_and_shows_the_code(env, tiny_q):

@@ -196,6 +196,9 @@ def test_a_typed_code_joins_and_a_wrong_or_closed_one_says_why(env):
     closed = env.create_workshop("Phòng C", None, "lan", "tiny")
     env.close_workshop(closed.id)
     at = new_app().run()
+    assert "start_join_code" not in [x.key for x in at.text_input]
+    at.session_state["start_join_box"] = True  # "have a code?" opened: the field is drawn
+    at.run()
     wrong = "ZZZZZZ" if w.join_code != "ZZZZZZ" else "YYYYYY"
     for code, message in ((wrong, "Không tìm thấy hội thảo với mã này."),
                           (closed.join_code, "Hội thảo này đã kết thúc nên không nhận thêm người tham gia.")):

@@ -132,8 +132,35 @@ def _field_error(name: str) -> None:
         st.error(message, icon=":material/error:")
 
 
+def _size_helper(bands: dict) -> None:
+    """Staff, revenue and capital to a size band (Decree 80's thresholds, by sector)."""
+    st.caption(t("start.size_helper_hint"))
+    st.number_input(t("start.staff"), min_value=0, max_value=1_000_000, value=None, step=1, key="start_staff")
+    st.number_input(
+        t("start.revenue"), min_value=0.0, max_value=1_000_000.0, value=None, step=1.0, key="start_revenue"
+    )
+    st.number_input(
+        t("start.capital"), min_value=0.0, max_value=1_000_000.0, value=None, step=1.0, key="start_capital"
+    )
+    st.button(t("start.suggest"), key="start_suggest", on_click=_suggest)
+    suggested = ss.get("start_suggested")
+    if suggested == "need_sector":
+        st.info(t("start.suggest_need_sector"))
+    elif suggested == "none":
+        st.info(t("start.suggest_none"))
+    elif suggested:
+        st.success(t("start.suggested", band=bands.get(suggested, suggested)))
+        st.button(t("start.use_suggestion"), key="start_use_suggestion", on_click=_use_suggestion)
+
+
+HELPER_KEYS = ("start_staff", "start_revenue", "start_capital")
+
+
 def render() -> None:
     lang = state.lang()
+    for key in HELPER_KEYS:  # typed in the size helper: kept while it is closed (not drawn)
+        if key in ss:
+            ss[key] = ss[key]
     common.show_flash()
     st.title(t("start.title"), anchor=False)
     st.write(t("start.intro"))
@@ -202,24 +229,10 @@ def render() -> None:
         captions=[t(f"size.{b}_hint") for b in bands],
     )
     _field_error("size")
-    with st.expander(t("start.size_helper")):
-        st.caption(t("start.size_helper_hint"))
-        st.number_input(t("start.staff"), min_value=0, max_value=1_000_000, value=None, step=1, key="start_staff")
-        st.number_input(
-            t("start.revenue"), min_value=0.0, max_value=1_000_000.0, value=None, step=1.0, key="start_revenue"
-        )
-        st.number_input(
-            t("start.capital"), min_value=0.0, max_value=1_000_000.0, value=None, step=1.0, key="start_capital"
-        )
-        st.button(t("start.suggest"), key="start_suggest", on_click=_suggest)
-        suggested = ss.get("start_suggested")
-        if suggested == "need_sector":
-            st.info(t("start.suggest_need_sector"))
-        elif suggested == "none":
-            st.info(t("start.suggest_none"))
-        elif suggested:
-            st.success(t("start.suggested", band=bands.get(suggested, suggested)))
-            st.button(t("start.use_suggestion"), key="start_use_suggestion", on_click=_use_suggestion)
+    # drawn only when opened (a rerun): three number inputs fewer on a phone's first page
+    with st.expander(t("start.size_helper"), key="start_size_box", on_change="rerun") as helper:
+        if helper.open:
+            _size_helper(bands)
 
     provinces = dict(reference.provinces(lang))
     st.selectbox(
@@ -322,10 +335,11 @@ def _workshop_box(by_id: dict, lang: str):
         ss[state.JOIN_ERROR] = "questionnaire"
         workshop = None
     if workshop is None:
-        with st.expander(t("join.have_code")):
-            with st.form("join_form", border=False, enter_to_submit=True):
-                st.text_input(t("join.code_label"), key="start_join_code", max_chars=12, placeholder="ABC234")
-                st.form_submit_button(t("join.go"), key="start_join", on_click=_join)
+        with st.expander(t("join.have_code"), key="start_join_box", on_change="rerun") as box:
+            if box.open:  # drawn only when opened (a rerun), as the size helper
+                with st.form("join_form", border=False, enter_to_submit=True):
+                    st.text_input(t("join.code_label"), key="start_join_code", max_chars=12, placeholder="ABC234")
+                    st.form_submit_button(t("join.go"), key="start_join", on_click=_join)
         _join_error()
         return None
     with st.container(border=True, key="start_workshop"):
