@@ -11,12 +11,15 @@
      the bytes each moved (HTTP bodies and headers as received, and websocket frames);
    - from pressing "next" to the next step shown (its progress text on screen and the script
      idle), p95 over ~20 presses of the quick check.
+   - the floor (skip with ``--no-floor``): the same two loads of a bare Streamlit page with
+     nothing but a "begin" button, served and timed the same way: what Streamlit itself costs
+     on that phone, below which no page of this app can come.
    ``--network 3g`` emulates a rural phone (Chrome DevTools: 1.6 Mbit/s down, 750 kbit/s up,
    300 ms latency, 4× CPU slowdown); ``--network none`` is this machine as it is.
    Targets (issue 18, 3g): cold ≤ 6 s, warm ≤ 2 s, ≤ 1 MB, step p95 ≤ 1.5 s.
 
 The last line is JSON: ``{"rerun_ms", "step_p95_ms", "first_usable_s", "warm_first_usable_s",
-"transfer_mb", "warm_transfer_mb", …}``.
+"transfer_mb", "warm_transfer_mb", "floor_first_usable_s", "floor_warm_first_usable_s", …}``.
 """
 
 from __future__ import annotations
@@ -214,19 +217,28 @@ def what_loaded(emulated: Emulated, top: int = 12) -> list[str]:
     return lines
 
 
-def start_target(direct: bool, tmp: Path, tls: bool = False):
+# Streamlit's own floor: a page with nothing but the Start page's "begin" button, served the
+# same way (the same proxy, the app's .streamlit/config.toml), timed the same way.
+BARE_APP = '''import streamlit as st
+
+st.button("Bắt đầu", key="start_begin")
+'''
+
+
+def start_target(direct: bool, tmp: Path, tls: bool = False, app: Path | None = None):
     """(base URL, a stop function, Chromium's extra arguments): the deployment's shape (nginx in
-    front), or the app alone."""
+    front), or the app alone; ``app`` another script than app.py (the bare floor)."""
     db = f"sqlite:///{tmp / 'bench.db'}"
     if direct:
         from tests.e2e_helpers import free_port, start_server, stop_server
 
         port = free_port()
-        proc = start_server(port, {"DATABASE_URL": db}, tmp / "streamlit.log")
+        proc = start_server(port, {"DATABASE_URL": db}, tmp / "streamlit.log", **({"app": app} if app else {}))
         return f"http://127.0.0.1:{port}", lambda: stop_server(proc), []
     from deploy.local_stack import LocalStack, certificate_spki
 
-    stack = LocalStack(db, servers=1, workdir=tmp / "stack", tls=tls).start()
+    stack = LocalStack(db, servers=1, workdir=tmp / ("bare" if app else "stack"), tls=tls,
+                       **({"app": app} if app else {})).start()
     trust = [f"--ignore-certificate-errors-spki-list={certificate_spki(stack.certificate)}"] if tls else []
     return stack.url, stack.stop, trust
 
@@ -337,6 +349,8 @@ def main() -> None:
     parser.add_argument("--tls", action="store_true",
                         help="the proxy with HTTPS and HTTP/2 (a self-signed certificate), as a real deployment runs")
     parser.add_argument("--skip-rerun", action="store_true", help="only the browser figures")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the floor: a bare Streamlit page (one button) served and timed the same way")
     args = parser.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-ui-"))
@@ -365,6 +379,19 @@ def main() -> None:
         steps, outer = step_ms(q, args.presses, base, args.network, chromium_args)
     finally:
         stop()
+    if not args.no_floor:
+        bare = tmp / "bare_app.py"
+        bare.write_text(BARE_APP, encoding="utf-8")
+        base, stop, chromium_args = start_target(args.direct, tmp, args.tls and not args.direct, app=bare)
+        try:
+            floor = page_load_figures(base, args.network, args.loads, chromium_args)
+        finally:
+            stop()
+        print(f"the floor, a bare Streamlit page (one button), cold cache: {_spread(floor['cold'], 's')}; "
+              f"warm: {_spread(floor['warm'], 's')}; moved {_spread(floor['cold_mb'], 'MB')}")
+        out.update({"floor_first_usable_s": round(statistics.median(floor["cold"]), 2),
+                    "floor_warm_first_usable_s": round(statistics.median(floor["warm"]), 2),
+                    "floor_transfer_mb": round(statistics.median(floor["cold_mb"]), 3)})
     step = p95(steps)
     print(f'Chromium, "next" pressed → next step shown: p95 {step:.0f} ms, median {statistics.median(steps):.0f}, '
           f"max {max(steps):.0f} over {len(steps)} presses  (target ≤ 300 ms quiet, ≤ 1.5 s on 3g)")

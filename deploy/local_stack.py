@@ -33,6 +33,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from deploy import fonts
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 TEMPLATE = DEPLOY / "nginx" / "sme.conf.template"
@@ -47,12 +49,13 @@ COMPRESSED_TYPES = (
 )
 # The compose deployment: two app servers by their service names, Debian's paths.
 COMPOSE_APP_SERVERS = ("app1:8501", "app2:8501")
+COMPOSE_FONT_DIR = "/usr/share/nginx/sme-fonts"  # deploy/proxy.Dockerfile puts deploy/fonts.py's files there
 
 
-def streamlit_command(port: int, address: str = "127.0.0.1") -> list[str]:
+def streamlit_command(port: int, address: str = "127.0.0.1", app: Path = ROOT / "app.py") -> list[str]:
     """How every app server runs (the Dockerfile's CMD says the same)."""
     return [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.headless", "true", "--server.address", address, "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
@@ -78,6 +81,7 @@ def render_nginx(
     access_log: str,
     error_log: str,
     brotli: bool,
+    font_dir: str,
     mime_types: str = "/etc/nginx/mime.types",
     server_extra: str = "",
 ) -> str:
@@ -86,7 +90,7 @@ def render_nginx(
     values = {
         "MAIN": main, "MIME_TYPES": mime_types, "TEMP_PATHS": temp_paths, "ACCESS_LOG": access_log,
         "ERROR_LOG": error_log, "APP_SERVERS": servers, "BROTLI": _brotli(brotli), "LISTEN": listen,
-        "SERVER_EXTRA": server_extra,
+        "SERVER_EXTRA": server_extra, "FONT_DIR": font_dir,
     }
     text = string.Template(TEMPLATE.read_text(encoding="utf-8")).safe_substitute(values)
     missing = [name for name in values if "${" + name + "}" in text]
@@ -105,6 +109,7 @@ def render_compose() -> str:
         access_log="/dev/stdout",
         error_log="/dev/stderr",
         brotli=True,
+        font_dir=COMPOSE_FONT_DIR,
     )
 
 
@@ -133,7 +138,7 @@ def certificate_spki(cert: Path) -> str:
 
 
 def render_local(runtime: Path, listen_port: int, app_ports: list[int], brotli: bool | None = None,
-                 tls: bool = False) -> str:
+                 tls: bool = False, font_dir: Path | None = None) -> str:
     brotli = BROTLI_MODULE.exists() if brotli is None else brotli
     main = [f"pid {runtime / 'nginx.pid'};"]
     if os.geteuid() == 0:
@@ -156,6 +161,7 @@ def render_local(runtime: Path, listen_port: int, app_ports: list[int], brotli: 
         error_log=str(runtime / "error.log"),
         brotli=brotli,
         server_extra=extra,
+        font_dir=str(font_dir or runtime / "fonts"),
     )
 
 
@@ -197,7 +203,8 @@ class LocalStack:
     """nginx + N app servers + migrations, on this machine. Use as a context manager."""
 
     def __init__(self, database_url: str, servers: int = 2, port: int = 0, workdir: Path | None = None,
-                 env: dict[str, str] | None = None, brotli: bool | None = None, tls: bool = False):
+                 env: dict[str, str] | None = None, brotli: bool | None = None, tls: bool = False,
+                 app: Path = ROOT / "app.py"):
         self.database_url = database_url
         self.port = port or free_port()
         self.app_ports = [free_port() for _ in range(servers)]
@@ -206,6 +213,7 @@ class LocalStack:
         self.env = {**os.environ, **(env or {}), "DATABASE_URL": database_url}
         self.brotli = brotli
         self.tls = tls  # HTTPS with HTTP/2 and a self-signed certificate (benchmarks: the real shape)
+        self.app = app  # another script only for bench.ui's floor: a bare Streamlit page
         self.apps: list[subprocess.Popen | None] = [None] * servers
         self.nginx: subprocess.Popen | None = None
 
@@ -237,7 +245,7 @@ class LocalStack:
 
     def start_app(self, i: int, wait: bool = True) -> None:
         log = open(self.app_log(i), "ab")  # noqa: SIM115 - closed with the process
-        self.apps[i] = subprocess.Popen(streamlit_command(self.app_ports[i]), cwd=ROOT, env=self.env,
+        self.apps[i] = subprocess.Popen(streamlit_command(self.app_ports[i], app=self.app), cwd=ROOT, env=self.env,
                                         stdout=log, stderr=subprocess.STDOUT)
         log.close()
         if wait:
@@ -258,8 +266,14 @@ class LocalStack:
         runtime = self.workdir
         runtime.mkdir(parents=True, exist_ok=True)
         runtime.chmod(0o755)  # the workers (nobody) reach their buffer folders through it
+        try:  # the fonts cut down (deploy/fonts.py); without them nginx serves Streamlit's own
+            font_dir = fonts.cached()
+        except Exception as exc:  # noqa: BLE001 - a slower first visit, not a reason to stop
+            print(f"deploy.local_stack: Streamlit's full fonts will be served ({exc})", file=sys.stderr)
+            font_dir = runtime / "fonts"
         conf = runtime / "nginx.conf"
-        conf.write_text(render_local(runtime, self.port, self.app_ports, self.brotli, self.tls), encoding="utf-8")
+        conf.write_text(render_local(runtime, self.port, self.app_ports, self.brotli, self.tls, font_dir),
+                        encoding="utf-8")
         base = [NGINX, "-p", str(runtime), "-c", str(conf), "-e", str(runtime / "error.log")]
         test = subprocess.run([*base, "-t", "-q"], capture_output=True, text=True, timeout=30)
         if test.returncode:

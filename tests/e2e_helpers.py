@@ -160,10 +160,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(port: int, env: dict[str, str], log_path: Path) -> subprocess.Popen:
-    """``streamlit run app.py`` headless on ``port``; returns once /_stcore/health answers."""
+def start_server(port: int, env: dict[str, str], log_path: Path, app: Path = APP) -> subprocess.Popen:
+    """``streamlit run app.py`` (or ``app``) headless on ``port``; returns once /_stcore/health answers."""
     cmd = [
-        sys.executable, "-m", "streamlit", "run", str(APP), "--server.headless", "true", "--server.port", str(port),
+        sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.port", str(port),
         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
     ]
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
