@@ -1,11 +1,11 @@
 """Streamlit's fonts cut down to what the app draws with, for the reverse proxy to serve instead.
 
-Icons. Streamlit draws its icons (the sidebar's arrows, an expander's chevron, a page's icon in the
-navigation, ``icon=":material/lock:"``) with one font, Material Symbols Rounded: 375 KB of
+Icons. Streamlit draws its icons (the sidebar's arrows, an expander's chevron, a page's icon in
+the navigation, ``icon=":material/lock:"``) with one font, Material Symbols Rounded: 375 KB of
 woff2 for about 4,000 icons, fetched on the first visit of every phone. The app and Streamlit
 use ~130 of them. This writes a copy of that font with only those (~14 KB): every
-``:material/name:`` in Streamlit's own JavaScript and in the app's Python, each an icon drawn
-from its name by the font's ligatures, as the full font draws it.
+``:material/name:`` in Streamlit's own JavaScript and in the app's Python and wording, each an
+icon drawn from its name by the font's ligatures, as the full font draws it.
 
 Text. The app's theme draws text with the phone's own fonts (.streamlit/config.toml), but
 Streamlit paints its first frame, before the theme arrives, in its Source Sans (171 KB), and
@@ -33,8 +33,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-# where the app names its icons: the pages, the app's entry point
-APP_SOURCES = ("app.py", "ui")
+# where the app names its icons: the entry point, the pages, the wording (":material/edit: …")
+APP_SOURCES = ("app.py", "ui", "locales")
+APP_FILES = ("*.py", "*.yaml")
 ICON = re.compile(r":material/([a-z0-9_]+):")
 ICON_FONT = "MaterialSymbols-Rounded.*.woff2"
 TEXT_FONT = "SourceSansVF-Upright.ttf.*.woff2"
@@ -72,7 +73,7 @@ def icon_names(static: Path | None = None, root: Path = ROOT) -> set[str]:
     sources: list[Path] = []
     for name in APP_SOURCES:
         path = root / name
-        sources += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        sources += sorted(p for pattern in APP_FILES for p in path.rglob(pattern)) if path.is_dir() else [path]
     return names_in(scripts) | names_in(sources)
 
 

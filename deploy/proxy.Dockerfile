@@ -11,6 +11,7 @@ COPY requirements.txt ./
 RUN grep -E '^(streamlit|fonttools)' requirements.txt > fonts-requirements.txt && pip install -r fonts-requirements.txt
 COPY app.py ./
 COPY ui ui
+COPY locales locales
 COPY deploy/__init__.py deploy/fonts.py deploy/
 RUN python -m deploy.fonts /build/fonts
 
