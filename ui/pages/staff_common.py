@@ -10,7 +10,7 @@ tables), which suppresses groups under k and never returns a firm name.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -265,6 +265,24 @@ class Scope:
                        date_from=f.date_from, date_to=f.date_to)
 
 
+def group_pickers(prefix: str, seed: Callable[[str, list, Any], None], changed: Callable[[str], None], *,
+                  provinces: dict, sectors: dict, sizes: dict) -> None:
+    """Province and size, sector and round, in two columns: the group a view is about (the
+    filter bar and the compare page's second group draw the same four, each with its own
+    widget keys ``prefix + name`` and its own kept values through ``seed`` and ``changed``)."""
+    rounds = {r: t(f"staff.round_{r}") for r in ROUNDS}
+    columns = (
+        (("province", provinces, "staff.all_provinces"), ("size", sizes, "staff.all_sizes")),
+        (("sector", sectors, "staff.all_sectors"), ("round", rounds, "staff.all_rounds")),
+    )
+    for column, fields in zip(st.columns(2), columns, strict=True):
+        with column:
+            for name, options, everything in fields:
+                seed(name, list(options), [])
+                st.multiselect(t(f"staff.f_{name}"), list(options), key=prefix + name, on_change=changed,
+                               args=(name,), format_func=options.get, placeholder=t(everything))
+
+
 def filter_bar(*, key: str = "staff_filters") -> Scope:
     """The filter bar at the top of a staff page; returns the scope the page shows."""
     lang = state.lang()
@@ -318,21 +336,7 @@ def filter_bar(*, key: str = "staff_filters") -> Scope:
             # a range picker takes its value from ``value`` (a pair): no session-state seeding
             st.date_input(t("staff.f_days"), value=tuple(days), key=W + "days", on_change=_changed, args=("days",),
                           format="DD/MM/YYYY", max_value=today)
-        one, two = st.columns(2)
-        with one:
-            _seed("province", list(provinces), [])
-            st.multiselect(t("staff.f_province"), list(provinces), key=W + "province", on_change=_changed,
-                           args=("province",), format_func=provinces.get, placeholder=t("staff.all_provinces"))
-            _seed("size", list(sizes), [])
-            st.multiselect(t("staff.f_size"), list(sizes), key=W + "size", on_change=_changed, args=("size",),
-                           format_func=sizes.get, placeholder=t("staff.all_sizes"))
-        with two:
-            _seed("sector", list(sectors), [])
-            st.multiselect(t("staff.f_sector"), list(sectors), key=W + "sector", on_change=_changed,
-                           args=("sector",), format_func=sectors.get, placeholder=t("staff.all_sectors"))
-            _seed("round", list(ROUNDS), [])
-            st.multiselect(t("staff.f_round"), list(ROUNDS), key=W + "round", on_change=_changed, args=("round",),
-                           format_func=lambda r: t(f"staff.round_{r}"), placeholder=t("staff.all_rounds"))
+        group_pickers(W, _seed, _changed, provinces=provinces, sectors=sectors, sizes=sizes)
         one, two = st.columns(2)
         with one:
             _seed("association", associations, [])

@@ -45,21 +45,7 @@ def _other_group(scope: sc.Scope, lang: str):
     sizes = dict(reference.size_bands(lang))
     with st.container(border=True, key="staff_cmp_other"):
         st.markdown(f"**{t('staff.cmp_other_title')}**")
-        one, two = st.columns(2)
-        with one:
-            _seed("province", list(provinces), [])
-            st.multiselect(t("staff.f_province"), list(provinces), key=W + "province", on_change=_changed,
-                           args=("province",), format_func=provinces.get, placeholder=t("staff.all_provinces"))
-            _seed("size", list(sizes), [])
-            st.multiselect(t("staff.f_size"), list(sizes), key=W + "size", on_change=_changed, args=("size",),
-                           format_func=sizes.get, placeholder=t("staff.all_sizes"))
-        with two:
-            _seed("sector", list(sectors), [])
-            st.multiselect(t("staff.f_sector"), list(sectors), key=W + "sector", on_change=_changed, args=("sector",),
-                           format_func=sectors.get, placeholder=t("staff.all_sectors"))
-            _seed("round", list(sc.ROUNDS), [])
-            st.multiselect(t("staff.f_round"), list(sc.ROUNDS), key=W + "round", on_change=_changed, args=("round",),
-                           format_func=lambda r: t(f"staff.round_{r}"), placeholder=t("staff.all_rounds"))
+        sc.group_pickers(W, _seed, _changed, provinces=provinces, sectors=sectors, sizes=sizes)
     other = ss.get(OTHER, {})
     words = []
     for name, options in (("province", provinces), ("sector", sectors), ("size", sizes),
