@@ -162,3 +162,17 @@ def quick(bundled_files):
     from scoring.loader import load_bundled
 
     return load_bundled("quick_check")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module, shared by its tests (the e2e and deploy modules
+    check for Chromium themselves before they get this far)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e_helpers import launch_chromium
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()

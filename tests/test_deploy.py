@@ -41,7 +41,6 @@ from tests.e2e_helpers import (
     choose_option,
     click_button,
     key_locator,
-    launch_chromium,
     pick_radio,
     wait_idle,
 )
@@ -56,7 +55,7 @@ if _missing:
         pytest.fail(f"{message}, and CI is set: they must run", pytrace=False)
     pytest.skip(message, allow_module_level=True)
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = [needs_bundled, pytest.mark.e2e, pytest.mark.postgres]
 HEADERS = {
@@ -120,14 +119,6 @@ def pg_url():
 def stack(pg_url, tmp_path_factory):
     with LocalStack(pg_url, servers=2, workdir=tmp_path_factory.mktemp("stack")) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

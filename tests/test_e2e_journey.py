@@ -24,7 +24,6 @@ from tests.e2e_helpers import (
     click_button,
     free_port,
     key_locator,
-    launch_chromium,
     pick_radio,
     require_chromium,
     screenshot,
@@ -35,7 +34,7 @@ from tests.e2e_helpers import (
 
 require_chromium()
 
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 
 pytestmark = [needs_bundled, pytest.mark.e2e]
@@ -72,14 +71,6 @@ def server(tmp_path_factory):
     DATABASES[base] = db
     yield base
     stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from tests.e2e_helpers import (
     click_button,
     free_port,
     key_locator,
-    launch_chromium,
     pick_radio,
     require_chromium,
     screenshot,
@@ -37,7 +36,7 @@ from tests.e2e_helpers import (
 require_chromium()
 
 from openpyxl import load_workbook  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 pytestmark = pytest.mark.e2e
 SCREENS = Path("/tmp/screens")
@@ -60,14 +59,6 @@ def server(tmp_path_factory):
     proc = start_server(port, {"DATABASE_URL": url}, tmp / "streamlit.log")
     yield {"base": f"http://127.0.0.1:{port}", "db": url, "tmp": tmp}
     stop_server(proc)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = launch_chromium(p)
-        yield b
-        b.close()
 
 
 def sign_in_and_open_workshop(page, base: str) -> str:
