@@ -132,6 +132,9 @@ def test_a_workshop_from_projector_to_exports_and_paper(browser, server, quick):
 
     # exports: exactly the two firms that agreed, named as they agreed
     page.get_by_role("tab", name="Xuất kết quả").click()
+    # the tab tells the server it is open (a rerun): a click on a download before that rerun
+    # has reached the page names a file the rerun has replaced, and Streamlit drops it
+    wait_idle(page)
     with page.expect_download() as info:
         key_locator(page, "ws_dl_csv").locator("button").click()
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
@@ -150,6 +153,7 @@ def test_a_workshop_from_projector_to_exports_and_paper(browser, server, quick):
 
     # paper: one form typed in on the page, one by CSV
     page.get_by_role("tab", name="Phiếu giấy").click()
+    wait_idle(page)
     with page.expect_download() as info:
         key_locator(page, "ws_dl_blank").locator("button").click()
     blank = pdf_text(Path(info.value.path()).read_bytes())
@@ -196,6 +200,33 @@ def pdf_text(data: bytes) -> str:
 
     assert data.startswith(b"%PDF")
     return unicodedata.normalize("NFC", "\n".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_export_buttons_become_usable_while_the_tab_is_open_and_take_a_click(browser, server, quick):
+    """The exports tab left open: the counts refresh on their own, the buttons are not redrawn
+    with them (a click between two draws was lost), and the first firm that shares makes them
+    usable without a click on the page."""
+    base = server["base"]
+    facilitator = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = facilitator.new_page()
+    try:
+        code = sign_in_and_open_workshop(page, base)
+        page.get_by_role("tab", name="Xuất kết quả").click()
+        wait_idle(page)
+        csv_button = key_locator(page, "ws_dl_csv").locator("button")
+        expect(csv_button).to_be_disabled()
+        participant(browser, base, quick, code, typed=False, share=True, name="Nhà sách Phương Nam")
+        expect(csv_button).to_be_enabled(timeout=30_000)  # the counts' own refresh, no click here
+        counts = page.locator("p", has_text="doanh nghiệp đã làm xong")
+        expect(counts).to_contain_text("1 doanh nghiệp đã làm xong; 1 đồng ý chia sẻ", timeout=30_000)
+        for attempt in range(2):  # a second click, after the counts' next refresh, still downloads
+            if attempt:
+                page.wait_for_timeout(11_000)
+            with page.expect_download() as info:
+                csv_button.click()
+            assert "Nhà sách Phương Nam" in Path(info.value.path()).read_text(encoding="utf-8-sig")
+    finally:
+        facilitator.close()
 
 
 def fill_paper_question(page, question) -> None:

@@ -163,15 +163,33 @@ def _projector(w, big: bool) -> None:
 # ------------------------------------------------------------------ exports
 
 
-@st.fragment(run_every=PICTURE_EVERY)
-def _exports(workshop_id: int, lang: str) -> None:
-    """Counts and downloads stay current while the room fills (the files are built on click)."""
-    w = resources.get_store().workshop(workshop_id)
-    items = room.entries(w.id)
+def _export_state(workshop_id: int) -> tuple[int, int, int]:
+    """(finished, agreed to share, want their PDF) of a workshop, now."""
+    items = room.entries(workshop_id)
     sharing = room.shared(items)
-    pdfs = [e for e in sharing if e.sharing.send_pdf]
-    st.markdown(t("ws.export_counts", finished=len(items), shared=len(sharing), pdfs=len(pdfs)))
+    return len(items), len(sharing), sum(1 for e in sharing if e.sharing.send_pdf)
+
+
+@st.fragment(run_every=PICTURE_EVERY)
+def _export_counts(workshop_id: int, drawn: tuple[bool, bool]) -> None:
+    """The counts stay current while the room fills. The buttons below are not redrawn with
+    them: a button redrawn every few seconds loses a click that lands between two draws
+    (Streamlit drops the file a click still names). Only when a button must change from
+    unusable to usable (the first firm that shares, the first that wants its PDF) does the
+    whole page run again."""
+    finished, shared, pdfs = _export_state(workshop_id)
+    st.markdown(t("ws.export_counts", finished=finished, shared=shared, pdfs=pdfs))
     st.caption(t("ws.export_privacy"))
+    if (shared > 0, pdfs > 0) != drawn:
+        st.rerun()
+
+
+def _exports(workshop_id: int, lang: str) -> None:
+    """The counts, and the downloads (each file built on click, from the room as it is then)."""
+    w = resources.get_store().workshop(workshop_id)
+    _, shared, pdfs = _export_state(w.id)
+    _export_counts(w.id, (shared > 0, pdfs > 0))
+    sharing = shared > 0
     day = (w.held_on.isoformat() if w.held_on else "")
     base = f"{w.join_code}-{day}".strip("-")
     with st.container(horizontal=True, key="ws_downloads"):
@@ -188,7 +206,7 @@ def _exports(workshop_id: int, lang: str) -> None:
                            data=lambda: _summary_pdf(w, q, lang), file_name=f"{base}-summary-{lang}.pdf",
                            mime="application/pdf", key="ws_dl_summary", on_click="ignore",
                            icon=":material/summarize:", disabled=q is None)
-        st.download_button(t("ws.export_zip", n=len(pdfs)), data=lambda: room.pdf_zip(room.entries(w.id), w.name)[0],
+        st.download_button(t("ws.export_zip"), data=lambda: room.pdf_zip(room.entries(w.id), w.name)[0],
                            file_name=f"{base}-pdf.zip", mime="application/zip", key="ws_dl_zip", on_click="ignore",
                            icon=":material/folder_zip:", disabled=not pdfs)
 
