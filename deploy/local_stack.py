@@ -188,7 +188,8 @@ def wait_http(url: str, proc: subprocess.Popen | None, log: Path, timeout: float
     raise RuntimeError(f"{url} did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
 
 
-def _stop(proc: subprocess.Popen | None) -> None:
+def stop_process(proc: subprocess.Popen | None) -> None:
+    """Terminate, then kill after 15 s; nothing if it is gone already."""
     if proc is None or proc.poll() is not None:
         return
     proc.terminate()
@@ -255,7 +256,7 @@ class LocalStack:
         wait_http(f"{self.app_url(i)}/_stcore/health", self.apps[i], self.app_log(i))
 
     def stop_app(self, i: int) -> None:
-        _stop(self.apps[i])
+        stop_process(self.apps[i])
         self.apps[i] = None
 
     def restart_app(self, i: int) -> None:
@@ -300,7 +301,7 @@ class LocalStack:
         return self
 
     def stop(self) -> None:
-        _stop(self.nginx)
+        stop_process(self.nginx)
         self.nginx = None
         for i in range(len(self.apps)):
             self.stop_app(i)

@@ -7,14 +7,16 @@ the tiny test questionnaire and for the bundled ones.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
+from deploy.local_stack import (
+    free_port,  # noqa: F401 - where the e2e modules and benchmarks get it
+    stop_process,
+    streamlit_command,
+    wait_http,
+)
 from scoring.engine import visible_questions
 from scoring.model import MultiQuestion, NumberQuestion, QuestionBase, Questionnaire
 
@@ -154,42 +156,22 @@ def require_chromium() -> None:
                 allow_module_level=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(port: int, env: dict[str, str], log_path: Path, app: Path = APP) -> subprocess.Popen:
-    """``streamlit run app.py`` (or ``app``) headless on ``port``; returns once /_stcore/health answers."""
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]
+    """``streamlit run app.py`` (or ``app``) headless on ``port``, as every app server runs
+    (deploy/local_stack.py); returns once /_stcore/health answers."""
     log = open(log_path, "wb")  # noqa: SIM115 - closed with the process
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    url = f"http://127.0.0.1:{port}/_stcore/health"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}: {log_path.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.terminate()
-    raise RuntimeError(f"streamlit did not become healthy: {log_path.read_text(errors='replace')}")
-
-
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
+    proc = subprocess.Popen(streamlit_command(port, app=app), cwd=ROOT, env={**os.environ, **env}, stdout=log,
+                            stderr=subprocess.STDOUT)
+    log.close()
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=5)
+        wait_http(f"http://127.0.0.1:{port}/_stcore/health", proc, log_path, timeout=60)
+    except RuntimeError:
+        stop_process(proc)
+        raise
+    return proc
+
+
+stop_server = stop_process
 
 
 def launch_chromium(playwright):
